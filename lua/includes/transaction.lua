@@ -1,0 +1,62 @@
+--[[
+  Transaction records shared by the scripts that create transactions.
+  A record is {id, type, cid, mid?, coupon?, mc = {order = {metricId...}, [metricId] = {old, new}},
+  recv = {{setId, itemId}...}, lost = {...}, note = {d, ti, me}?}.
+  Needs: includes/json.lua, and `R` (the decoded engine blob) for milestone steps.
+]]
+local function newTx(id, ttype, cid)
+  return { id = id, type = ttype, cid = cid, mc = { order = {} }, recv = {}, lost = {} }
+end
+
+-- Step id (or nil) of the highest threshold <= value; steps are sorted ascending.
+local function stepAt(steps, value)
+  local found = nil
+  for _, s in ipairs(steps) do
+    if s[2] <= value then found = s[1] else break end
+  end
+  return found
+end
+
+local function jItems(list)
+  local parts = {}
+  for i, it in ipairs(list) do
+    parts[i] = '{"setId":' .. jstr(it[1]) .. ',"itemId":' .. jstr(it[2]) .. '}'
+  end
+  return "[" .. table.concat(parts, ",") .. "]"
+end
+
+local function payloadJson(tx, milestoneTable)
+  local out = { '{"challengeId":', jstr(tx.cid) }
+  if tx.mid then out[#out + 1] = ',"missionId":' .. jstr(tx.mid) end
+  if tx.coupon then out[#out + 1] = ',"couponId":' .. jstr(tx.coupon) end
+  local mcParts, msParts = {}, {}
+  for _, metricId in ipairs(tx.mc.order) do
+    local ch = tx.mc[metricId]
+    mcParts[#mcParts + 1] = jstr(metricId) .. ':{"oldValue":' .. jnum(ch[1]) .. ',"newValue":' .. jnum(ch[2]) .. '}'
+    for _, set in ipairs(milestoneTable[metricId] or {}) do
+      local a, b = stepAt(set[2], ch[1]), stepAt(set[2], ch[2])
+      if a ~= b then
+        msParts[#msParts + 1] = jstr(set[1]) .. ':{"oldValue":' .. (a and jstr(a) or "null")
+          .. ',"newValue":' .. (b and jstr(b) or "null") .. '}'
+      end
+    end
+  end
+  out[#out + 1] = ',"metricChanges":{' .. table.concat(mcParts, ",") .. '}'
+  out[#out + 1] = ',"inventoryChanges":{"received":' .. jItems(tx.recv) .. ',"lost":' .. jItems(tx.lost) .. '}'
+  out[#out + 1] = ',"milestoneChanges":{' .. table.concat(msParts, ",") .. '}}'
+  return table.concat(out)
+end
+
+-- Writes the transaction to the stream (and the unread notifications when it has a note); returns its JSON.
+local function emitTx(tx, nowText, userId, milestoneTable, streamKey, notifKey)
+  local payload = payloadJson(tx, milestoneTable)
+  local head = '{"id":' .. jstr(tx.id) .. ',"timestamp":' .. nowText .. ',"type":' .. jstr(tx.type)
+  local json = head .. ',"payload":' .. payload .. '}'
+  redis.call("XADD", streamKey, "*", "u", userId, "t", json)
+  if tx.note then
+    local n = tx.note
+    redis.call("HSET", notifKey, tx.id, head .. ',"display":' .. jstr(n.d) .. ',"title":' .. jstr(n.ti)
+      .. ',"message":' .. jstr(n.me) .. ',"payload":' .. payload .. '}')
+  end
+  return json
+end

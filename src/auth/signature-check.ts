@@ -1,0 +1,20 @@
+import type { KeyObject } from "node:crypto";
+import { type Algorithm, createVerifier } from "fast-jwt";
+
+/** Checks a token's signature, its `alg` against an allow-list, and `exp`/`nbf`; returns the payload or throws. */
+export type SignatureCheck = (token: string) => Record<string, unknown>;
+
+const HMAC: Algorithm[] = ["HS256", "HS384", "HS512"];
+
+/** Synchronous check for HS256/384/512 tokens signed with a shared secret. */
+export function hmacCheck(secret: string, clockSkewMs: number): SignatureCheck {
+  // An explicit HS-only list makes fast-jwt use the secret as raw bytes even if it looks like a PEM.
+  return createVerifier({ key: secret, algorithms: HMAC, clockTolerance: clockSkewMs, cache: false });
+}
+
+/** Synchronous check for tokens signed by the private half of `key`, restricted to `algorithms`. */
+export function publicKeyCheck(key: KeyObject, algorithms: Algorithm[], clockSkewMs: number): SignatureCheck {
+  // fast-jwt takes PEM text; normalising to SPKI also covers certificates and PKCS#1 input.
+  const pem = key.export({ type: "spki", format: "pem" }).toString();
+  return createVerifier({ key: pem, algorithms, clockTolerance: clockSkewMs, cache: false });
+}

@@ -1,0 +1,54 @@
+/** The request headers the API reads; uWS only lets us read headers during the handler, so these are copied up front. */
+export interface RequestHeaders {
+  readonly authorization: string | undefined;
+  readonly "content-type": string | undefined;
+  readonly "idempotency-key": string | undefined;
+  readonly origin: string | undefined;
+  readonly "x-request-id": string | undefined;
+}
+
+/** A transport-neutral request: everything a handler may read, copied out of uWS before any await. */
+export interface HttpRequest {
+  /** Upper-case method, e.g. "GET". */
+  readonly method: string;
+  /** Path without the query string, e.g. "/api/loyalty/profile". */
+  readonly path: string;
+  /** Decoded `:param` values of the matched route. */
+  readonly params: Readonly<Record<string, string>>;
+  /** Raw query string (after `?`), "" when absent. */
+  readonly query: string;
+  readonly headers: RequestHeaders;
+  /** The request id echoed back in `x-request-id` (the client's when valid, else generated). */
+  readonly requestId: string;
+  /** The body bytes; undefined when the request carried none. */
+  readonly body: Buffer | undefined;
+}
+
+/** What a handler answers: a status and JSON text; `Content-Type: application/json` is always added. */
+export interface HttpResponse {
+  readonly status: number;
+  /** JSON text; "" for an empty body (204). */
+  readonly body: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** A route handler; may answer synchronously (cheaper: no abort bookkeeping) or with a promise. */
+export type Handler = (req: HttpRequest) => HttpResponse | Promise<HttpResponse>;
+
+/** Header pairs computed per request without allocation (e.g. CORS), written on every response. */
+export type HeaderPairs = readonly (readonly [string, string])[];
+
+const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
+
+/** The adapter's concrete request: a class so every request has the same shape (one hidden class). */
+export class Incoming implements HttpRequest {
+  params = NO_PARAMS;
+  body: Buffer | undefined = undefined;
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly query: string,
+    readonly headers: RequestHeaders,
+    readonly requestId: string,
+  ) {}
+}

@@ -1,0 +1,193 @@
+import uWS from "uWebSockets.js";
+import { AppError } from "../domain/errors.js";
+import { INTERNAL_RESPONSE } from "./error-status.js";
+import { Exchange, type ExchangeHost } from "./exchange.js";
+import { requestIdFrom } from "./request-id.js";
+import { Router } from "./router.js";
+import { statusLine } from "./status-lines.js";
+import type { Handler, HeaderPairs, HttpRequest, HttpResponse, RequestHeaders } from "./types.js";
+import { Incoming } from "./types.js";
+
+/** How the adapter answers what no handler does, and which headers every response carries. */
+export interface AdapterOptions {
+  /** Largest accepted request body in bytes (default 64 KiB); larger ones get 413 and a closed connection. */
+  readonly maxBodyBytes?: number;
+  /** Answers a request no handler matched: `allow` is "" for an unknown path, else the path's methods. */
+  readonly fallback: (req: HttpRequest, allow: string) => HttpResponse;
+  /** Turns a thrown error, or one the adapter detects (over-size body), into a response. */
+  readonly onError: (req: HttpRequest, error: unknown) => HttpResponse;
+  /** Extra headers for every response (CORS); should return constant arrays. */
+  readonly commonHeaders?: (req: HttpRequest) => HeaderPairs;
+}
+
+type Pending = Exchange<uWS.HttpResponse>;
+
+const DEFAULT_MAX_BODY = 64 * 1024;
+const NO_HEADERS: HeaderPairs = Object.freeze([]);
+const METHODS: Record<string, string> = { get: "GET", post: "POST", put: "PUT", delete: "DELETE" };
+
+/**
+ * The only module that touches uWS objects. One catch-all uWS route hands every request to our Router
+ * (a Map for static paths), so 404/405/OPTIONS are decided in one place.
+ */
+export class UwsServer implements ExchangeHost<uWS.HttpResponse> {
+  private readonly app = uWS.App();
+  private readonly router = new Router();
+  readonly maxBody: number;
+  private listenSocket: uWS.us_listen_socket | undefined;
+  /** Exchanges not yet settled: requests that outlived their uWS callback. */
+  private inflight = 0;
+  private closing = false;
+  private drained: (() => void) | undefined;
+
+  constructor(private readonly options: AdapterOptions) {
+    this.maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+    this.app.any("/*", (res, req) => this.dispatch(res, req));
+  }
+
+  /** Registers `handler` for `method` on `pattern` (":name" segments become `req.params.name`). */
+  route(method: string, pattern: string, handler: Handler): void {
+    this.router.add(method.toUpperCase(), pattern, handler);
+  }
+
+  /** Starts listening; resolves the bound port (useful with port 0). */
+  listen(host: string, port: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.app.listen(host, port, (socket) => {
+        if (!socket) return reject(new Error(`cannot listen on ${host}:${port}`));
+        this.listenSocket = socket;
+        resolve(uWS.us_socket_local_port(socket as unknown as uWS.us_socket));
+      });
+    });
+  }
+
+  /** Stops accepting connections, resolves once in-flight requests are answered (SIGTERM drain). */
+  async close(): Promise<void> {
+    if (this.listenSocket) uWS.us_listen_socket_close(this.listenSocket);
+    this.listenSocket = undefined;
+    this.closing = true; // from now on every response also closes its keep-alive connection
+    if (this.inflight > 0) await new Promise<void>((resolve) => (this.drained = resolve));
+    // Drop idle keep-alive connections so the process can exit; nothing is in flight any more.
+    (this.app as unknown as { close?: () => void }).close?.();
+  }
+
+  private dispatch(res: uWS.HttpResponse, raw: uWS.HttpRequest): void {
+    // Read everything from `raw` now: uWS invalidates it when this callback returns (so before any await).
+    const req = readRequest(raw);
+    const length = raw.getHeader("content-length");
+    const chunked = raw.getHeader("transfer-encoding") !== "";
+    const match = this.router.match(req.path);
+    req.params = match.params;
+    const handler = match.entry?.handlers.get(req.method);
+    if (handler === undefined) {
+      const answer = this.safely(req, this.options.fallback, match.entry?.allow ?? "");
+      return this.write(res, req, answer, false);
+    }
+    const expected = length === "" ? -1 : Number(length);
+    if (expected === 0 || (expected < 0 && !chunked)) return this.invoke(res, req, handler, undefined);
+    if (expected > this.maxBody) return this.write(res, req, this.tooLargeFor(req), true);
+    this.inflight++;
+    const exchange: Pending = new Exchange(this, res, req, handler, expected);
+    // uWS rule: a response not answered synchronously needs onAborted before this callback returns.
+    res.onAborted(() => exchange.abort());
+    res.onData((chunk, isLast) => exchange.data(chunk, isLast));
+  }
+
+  /** Calls the handler: a sync answer is written at once (no abort bookkeeping), an async one awaited. */
+  private invoke(res: uWS.HttpResponse, req: Incoming, handler: Handler, exchange: Pending | undefined): void {
+    let out: HttpResponse | Promise<HttpResponse>;
+    try {
+      out = handler(req);
+    } catch (error) {
+      out = this.safely(req, this.options.onError, error);
+    }
+    if (!(out instanceof Promise)) {
+      if (exchange) exchange.finish(out, false);
+      else this.write(res, req, out, false);
+      return;
+    }
+    if (!exchange) {
+      this.inflight++;
+      const created: Pending = new Exchange(this, res, req, handler, undefined);
+      res.onAborted(() => created.abort()); // registered before the callback returns, as uWS requires
+      exchange = created;
+    }
+    void exchange.await(out);
+  }
+
+  /** ExchangeHost: the body is complete. */
+  run(exchange: Pending): void {
+    this.invoke(exchange.res, exchange.req, exchange.handler, exchange);
+  }
+
+  /** ExchangeHost: answer for a rejected handler. */
+  failed(exchange: Pending, error: unknown): HttpResponse {
+    return this.safely(exchange.req, this.options.onError, error);
+  }
+
+  /** ExchangeHost: answer for an over-size chunked body. */
+  tooLarge(exchange: Pending): HttpResponse {
+    return this.tooLargeFor(exchange.req);
+  }
+
+  /** ExchangeHost: writes outside the uWS callback, so it must be corked (one syscall, and uWS requires it). */
+  deliver(exchange: Pending): void {
+    corkingServer = this;
+    corking = exchange;
+    exchange.res.cork(writeCorked);
+  }
+
+  /** ExchangeHost: one fewer request in flight; resolves a pending close() at zero. */
+  settled(): void {
+    if (--this.inflight === 0 && this.drained) this.drained();
+  }
+
+  /** Writes status, headers and body; outside the uWS callback only via deliver(). */
+  write(res: uWS.HttpResponse, req: Incoming, out: HttpResponse, close: boolean): void {
+    res.writeStatus(statusLine(out.status));
+    res.writeHeader("Content-Type", "application/json");
+    res.writeHeader("x-request-id", req.requestId);
+    for (const [key, value] of this.options.commonHeaders?.(req) ?? NO_HEADERS) res.writeHeader(key, value);
+    if (out.headers) for (const key in out.headers) res.writeHeader(key, out.headers[key]);
+    res.end(out.body, close || this.closing);
+  }
+
+  private tooLargeFor(req: Incoming): HttpResponse {
+    const error = new AppError("PAYLOAD_TOO_LARGE", `body: larger than ${this.maxBody} bytes`);
+    return this.safely(req, this.options.onError, error);
+  }
+
+  /** Calls an app hook; a hook that throws still yields an answer instead of crashing the process. */
+  private safely<T>(req: Incoming, hook: (req: HttpRequest, arg: T) => HttpResponse, arg: T): HttpResponse {
+    try {
+      return hook(req, arg);
+    } catch {
+      return INTERNAL_RESPONSE;
+    }
+  }
+}
+
+// res.cork() takes a callback; handing the exchange over in a module slot avoids a closure per response.
+// cork runs the callback synchronously, so nothing can overwrite the slot in between.
+let corking: Pending | undefined;
+let corkingServer: UwsServer | undefined;
+function writeCorked(): void {
+  const exchange = corking!;
+  corking = undefined;
+  corkingServer!.write(exchange.res, exchange.req, exchange.answer!, exchange.closeAfter);
+}
+
+/** Copies the fields handlers need out of the uWS request. */
+function readRequest(raw: uWS.HttpRequest): Incoming {
+  const method = raw.getMethod();
+  const headers: RequestHeaders = {
+    authorization: raw.getHeader("authorization") || undefined,
+    "content-type": raw.getHeader("content-type") || undefined,
+    "idempotency-key": raw.getHeader("idempotency-key") || undefined,
+    origin: raw.getHeader("origin") || undefined,
+    "x-request-id": raw.getHeader("x-request-id") || undefined,
+  };
+  const query = raw.getQuery() ?? ""; // this uWS build returns undefined, not "", without a query
+  const id = requestIdFrom(headers["x-request-id"]);
+  return new Incoming(METHODS[method] ?? method.toUpperCase(), raw.getUrl(), query, headers, id);
+}

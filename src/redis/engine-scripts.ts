@@ -1,0 +1,117 @@
+import type { Cluster, Redis } from "ioredis";
+import { couponPoolKeys, type UserKeys } from "./keys.js";
+import { type LuaScript, loadLuaScript } from "./lua-source.js";
+
+/** A single Redis or a Redis Cluster; both route a script call by its first key. */
+export type RedisClient = Redis | Cluster;
+
+/** What one apply-action call did (lua/apply-action.lua return codes). */
+export type ApplyOutcome =
+  | { readonly kind: "applied"; readonly answer: string; readonly pendingCoupons: readonly string[] }
+  | { readonly kind: "replay"; readonly answer: string }
+  | { readonly kind: "rateLimited"; readonly retryAfterMs: number };
+
+/** Arguments of one action for the engine script. */
+export interface ApplyActionArgs {
+  readonly keys: UserKeys;
+  readonly userId: string;
+  readonly actionId: string;
+  readonly now: number;
+  readonly idempotencyKey?: string;
+  readonly rateLimit?: { readonly count: number; readonly windowMs: number };
+  readonly engineBlob: string;
+  /** JSON text of the matched missions, `[[missionId, value], ...]`. */
+  readonly matchedJson: string;
+}
+
+/** Arguments for handing a claimed unique code to a pending grant. */
+export interface FulfillArgs {
+  readonly keys: UserKeys;
+  readonly userId: string;
+  readonly couponId: string;
+  readonly code: string;
+  readonly now: number;
+  readonly challengeId: string;
+  readonly idempotencyKey?: string;
+  readonly notificationTitle: string;
+}
+
+const APPLY = loadLuaScript("apply-action", 6);
+const CLAIM = loadLuaScript("claim-coupon", 2);
+const FULFILL = loadLuaScript("fulfill-coupon", 5);
+const IMPORT = loadLuaScript("import-coupon-codes", 2);
+
+/** The one module that builds KEYS/ARGV for the Lua scripts and runs them with EVALSHA. */
+export class EngineScripts {
+  constructor(private readonly redis: RedisClient) {}
+
+  /** Applies one action atomically. */
+  async applyAction(a: ApplyActionArgs): Promise<ApplyOutcome> {
+    const k = a.keys;
+    const idem = a.idempotencyKey;
+    const reply = (await this.run(
+      APPLY,
+      k.profile,
+      k.notifications,
+      idem === undefined ? `${k.profile}:i` : k.idempotency(idem),
+      a.rateLimit ? k.rateLimit(a.actionId) : `${k.profile}:r`,
+      k.stream,
+      k.couponPending,
+      a.userId,
+      String(a.now),
+      idem === undefined ? "" : "1",
+      a.rateLimit ? String(a.rateLimit.count) : "0",
+      a.rateLimit ? String(a.rateLimit.windowMs) : "0",
+      a.engineBlob,
+      a.matchedJson,
+    )) as [number, string, string];
+    const [code, text, pending] = reply;
+    if (code === 0) return { kind: "applied", answer: text, pendingCoupons: pending === "" ? [] : pending.split("\n") };
+    if (code === 1) return { kind: "replay", answer: text };
+    return { kind: "rateLimited", retryAfterMs: Number(text) };
+  }
+
+  /** Takes (or re-reads) the code reserved for this user from a unique coupon's pool; null when empty. */
+  async claimCoupon(couponId: string, userId: string): Promise<string | null> {
+    const k = couponPoolKeys(couponId);
+    return (await this.run(CLAIM, k.pool, k.assigned, userId)) as string | null;
+  }
+
+  /** Hands a claimed code to a pending grant; resolves to the transaction JSON, or "" if not pending. */
+  async fulfillCoupon(a: FulfillArgs): Promise<string> {
+    const k = a.keys;
+    const idem = a.idempotencyKey;
+    return (await this.run(
+      FULFILL,
+      k.profile,
+      k.notifications,
+      k.stream,
+      k.couponPending,
+      idem === undefined ? `${k.profile}:i` : k.idempotency(idem),
+      a.userId,
+      a.couponId,
+      a.code,
+      String(a.now),
+      a.challengeId,
+      idem === undefined ? "" : "1",
+      a.notificationTitle,
+    )) as string;
+  }
+
+  /** Adds codes to a unique coupon's pool, skipping any code seen before. */
+  async importCodes(couponId: string, codes: readonly string[]): Promise<{ added: number; duplicates: number }> {
+    const k = couponPoolKeys(couponId);
+    const [added, duplicates] = (await this.run(IMPORT, k.pool, k.codes, ...codes)) as [number, number];
+    return { added, duplicates };
+  }
+
+  /** EVALSHA, falling back to EVAL once when the server does not have the script (restart, failover). */
+  private async run(script: LuaScript, ...args: string[]): Promise<unknown> {
+    try {
+      return await this.redis.evalsha(script.sha, script.numberOfKeys, ...args);
+    } catch (err) {
+      if (!(err instanceof Error) || !err.message.startsWith("NOSCRIPT")) throw err;
+      return this.redis.eval(script.source, script.numberOfKeys, ...args);
+    }
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Key layout (docs/engine.md). Every key of a user carries the `{pN}` hash tag of the user's partition so
+ * that one script call touches one Redis Cluster slot; the partition's stream carries the same tag.
+ */
+
+/** FNV-1a 32-bit hash of the user id: stable across processes and versions (changing it moves users). */
+export function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Partition number of a user, in [0, partitions). */
+export function partitionOf(userId: string, partitions: number): number {
+  return fnv1a(userId) % partitions;
+}
+
+/** Hash tag of a partition, e.g. `{p7}`. */
+export const partitionTag = (partition: number): string => `{p${partition}}`;
+
+/** All keys of one user, built once per request. */
+export interface UserKeys {
+  readonly tag: string;
+  readonly profile: string;
+  readonly notifications: string;
+  readonly stream: string;
+  readonly couponPending: string;
+  idempotency(key: string): string;
+  rateLimit(actionId: string): string;
+}
+
+/** Builds the keys of a user in its partition. */
+export function userKeys(userId: string, partitions: number): UserKeys {
+  const tag = partitionTag(partitionOf(userId, partitions));
+  const base = `ly:${tag}:`;
+  return {
+    tag,
+    profile: `${base}u:${userId}`,
+    notifications: `${base}n:${userId}`,
+    stream: `${base}tx`,
+    couponPending: `${base}cpend`,
+    idempotency: (key) => `${base}i:${userId}:${key}`,
+    rateLimit: (actionId) => `${base}r:${userId}:${actionId}`,
+  };
+}
+
+/** The stream key of a partition. */
+export const streamKey = (partition: number): string => `ly:${partitionTag(partition)}:tx`;
+
+/** The pending unique-coupon grants list of a partition. */
+export const couponPendingKey = (partition: number): string => `ly:${partitionTag(partition)}:cpend`;
+
+/** Keys of one unique coupon's pool; they share their own hash tag. */
+export function couponPoolKeys(couponId: string): { pool: string; assigned: string; codes: string } {
+  const base = `ly:{c:${couponId}}:`;
+  return { pool: `${base}pool`, assigned: `${base}assigned`, codes: `${base}codes` };
+}

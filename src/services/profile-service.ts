@@ -1,0 +1,49 @@
+import type { CompiledRules } from "../domain/rules/compiled.js";
+import type { RedisClient } from "../redis/engine-scripts.js";
+import { userKeys } from "../redis/keys.js";
+import type { ProfileView } from "./ports.js";
+
+/** Reading profiles: one HGETALL, defaults for whatever was never written. */
+export class ProfileService {
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly partitions: number,
+  ) {}
+
+  /** The raw profile hash of a user (empty for a user never seen). */
+  raw(userId: string): Promise<Record<string, string>> {
+    return this.redis.hgetall(userKeys(userId, this.partitions).profile);
+  }
+
+  /** The profile as `GET /profile` shows it. */
+  async view(rules: CompiledRules, userId: string): Promise<ProfileView> {
+    return profileView(rules, await this.raw(userId));
+  }
+}
+
+/** Builds the public profile from the stored hash (docs/engine.md "State"). */
+export function profileView(rules: CompiledRules, h: Record<string, string>): ProfileView {
+  const metrics: Record<string, number> = {};
+  for (const m of rules.config.metrics) {
+    const v = h[`m:${m.id}`];
+    metrics[m.id] = v === undefined ? m.defaultValue : Number(v);
+  }
+  const inventory: Record<string, string[]> = {};
+  for (const s of rules.config.inventory) {
+    const v = h[`i:${s.id}`];
+    inventory[s.id] = v ? v.split("\n") : [];
+  }
+  const challenges: ProfileView["challenges"] = {};
+  for (const c of rules.config.challenges) {
+    const missionsCompleted: string[] = [];
+    const progress: Record<string, number> = {};
+    for (const m of c.missions) {
+      const done = h[`d:${m.id}`] !== undefined;
+      if (done) missionsCompleted.push(m.id);
+      if (m.type === "metric") progress[m.id] = done ? m.target : Math.min(metrics[m.metricId!] ?? 0, m.target);
+      else progress[m.id] = Number(h[`p:${m.id}`] ?? 0);
+    }
+    challenges[c.id] = { isCompleted: h[`c:${c.id}`] !== undefined, missionsCompleted, progress };
+  }
+  return { metrics, inventory, challenges };
+}
