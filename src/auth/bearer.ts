@@ -13,7 +13,10 @@ export function bearerToken(authorization: string | undefined): string {
   // Checked before anything else touches the value: bounds the work an attacker can cause.
   if (authorization.length > MAX_TOKEN_LENGTH + SCHEME_LENGTH + 16) throw authError("token too large");
   // The auth scheme is case-insensitive (RFC 9110 §11.1); the exact spelling is the fast path.
-  if (!authorization.startsWith("Bearer ") && authorization.slice(0, SCHEME_LENGTH).toLowerCase() !== "bearer ") {
+  if (
+    !authorization.startsWith("Bearer ") &&
+    authorization.slice(0, SCHEME_LENGTH).toLowerCase() !== "bearer "
+  ) {
     throw authError("missing bearer token");
   }
   const token = authorization.slice(SCHEME_LENGTH).trim();

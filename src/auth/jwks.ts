@@ -22,7 +22,11 @@ const MAX_KEYS = 100;
 const MAX_BODY_CHARS = 1_000_000;
 
 /** Creates the key source for `url`. Nothing is fetched until the first token asks for a key. */
-export function createJwksKeys(url: string, settings: JwksSettings, onError?: (error: Error) => void): JwksKeys {
+export function createJwksKeys(
+  url: string,
+  settings: JwksSettings,
+  onError?: (error: Error) => void,
+): JwksKeys {
   const { jwksCacheTtlMs: ttl, jwksRefetchIntervalMs: minGap } = settings;
   let keys = new Map<string, SignatureCheck>();
   let expiresAt = 0;
@@ -78,7 +82,9 @@ async function loadKeySet(url: string, timeoutMs: number): Promise<unknown[]> {
     headers: { accept: "application/json" },
   });
   if (!response.ok) throw new Error(`JWKS ${url} answered ${response.status}`);
-  if (Number(response.headers.get("content-length")) > MAX_BODY_CHARS) throw new Error(`JWKS ${url} too large`);
+  if (Number(response.headers.get("content-length")) > MAX_BODY_CHARS) {
+    throw new Error(`JWKS ${url} too large`);
+  }
   const text = await response.text();
   if (text.length > MAX_BODY_CHARS) throw new Error(`JWKS ${url} too large`);
   const body = JSON.parse(text) as { keys?: unknown };

@@ -3,7 +3,11 @@ import type { Algorithm } from "fast-jwt";
 
 const RSA: Algorithm[] = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512"];
 // Each ECDSA algorithm is bound to one curve (RFC 7518 §3.4); secp256k1 is ES256K, which we do not accept.
-const EC_BY_CURVE: Record<string, Algorithm> = { prime256v1: "ES256", secp384r1: "ES384", secp521r1: "ES512" };
+const EC_BY_CURVE: Record<string, Algorithm> = {
+  prime256v1: "ES256",
+  secp384r1: "ES384",
+  secp521r1: "ES512",
+};
 
 /**
  * The JWS algorithms a public key may verify. The key's own type decides, so a token can never pick

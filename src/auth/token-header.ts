@@ -19,7 +19,9 @@ export function readTokenHeader(token: string): TokenHeader {
   } catch {
     throw authError("malformed token");
   }
-  if (typeof header !== "object" || header === null || Array.isArray(header)) throw authError("malformed token");
+  if (typeof header !== "object" || header === null || Array.isArray(header)) {
+    throw authError("malformed token");
+  }
   const { alg, kid } = header as { alg?: unknown; kid?: unknown };
   if (typeof alg !== "string") throw authError("malformed token");
   return { alg, kid: typeof kid === "string" ? kid : undefined };

@@ -34,7 +34,9 @@ export function createTokenVerifier(input: AuthSettingsInput, hooks: TokenVerifi
   const hmac = settings.secret === undefined ? undefined : hmacCheck(settings.secret, skew);
   const pem = settings.publicKeyPem === undefined ? undefined : pemCheck(settings.publicKeyPem, skew);
   const jwks =
-    settings.jwksUrl === undefined ? undefined : createJwksKeys(settings.jwksUrl, settings, hooks.onJwksError);
+    settings.jwksUrl === undefined
+      ? undefined
+      : createJwksKeys(settings.jwksUrl, settings, hooks.onJwksError);
   const cache = createTokenCache(settings.tokenCacheSize);
   const toCaller = createClaimsCheck(settings);
   // Bounds how long a cached token outlives a key rotation or revocation at the provider.

@@ -13,7 +13,9 @@ const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("bas
 // Hand-built HS token, so tests control every header field and claim exactly.
 function hsToken(payload: Record<string, unknown>, secret = SECRET, alg = "HS256"): string {
   const input = `${b64({ alg, typ: "JWT" })}.${b64(payload)}`;
-  const sig = createHmac(`sha${alg.slice(2)}`, secret).update(input).digest("base64url");
+  const sig = createHmac(`sha${alg.slice(2)}`, secret)
+    .update(input)
+    .digest("base64url");
   return `${input}.${sig}`;
 }
 
@@ -23,7 +25,12 @@ function verifySync(verifier: TokenVerifier, header: string | undefined): Caller
   return result;
 }
 
-function rejects(verifier: TokenVerifier, header: string | undefined, code: string, message: RegExp): AppError {
+function rejects(
+  verifier: TokenVerifier,
+  header: string | undefined,
+  code: string,
+  message: RegExp,
+): AppError {
   let caught: unknown;
   try {
     verifier.verify(header);
@@ -109,7 +116,13 @@ describe("HS verifier", () => {
   });
 
   it("rejects garbage without echoing it back", () => {
-    for (const garbage of ["not-a-jwt", "a.b.c", "....", "eyJhbGciOiJIUzI1NiJ9.%%%.sig", `${b64([1])}.${b64({})}.x`]) {
+    for (const garbage of [
+      "not-a-jwt",
+      "a.b.c",
+      "....",
+      "eyJhbGciOiJIUzI1NiJ9.%%%.sig",
+      `${b64([1])}.${b64({})}.x`,
+    ]) {
       const error = rejects(verifier, `Bearer ${garbage}`, "UNAUTHORIZED", /malformed token|invalid/);
       assert.ok(!error.message.includes(garbage));
     }
@@ -133,14 +146,24 @@ describe("HS verifier with iss and aud", () => {
   const base = { sub: "u-iss", exp: now() + 600 };
 
   it("accepts a token with the configured iss and aud (aud as string or array)", () => {
-    const token = mintDevToken({ secret: SECRET, userId: "u-iss", issuer: "https://id.example", audience: "loyalty" });
+    const token = mintDevToken({
+      secret: SECRET,
+      userId: "u-iss",
+      issuer: "https://id.example",
+      audience: "loyalty",
+    });
     assert.equal(verifySync(verifier, `Bearer ${token}`).userId, "u-iss");
     const arrayAud = hsToken({ ...base, iss: "https://id.example", aud: ["other", "loyalty"] });
     assert.equal(verifySync(verifier, `Bearer ${arrayAud}`).userId, "u-iss");
   });
 
   it("rejects a wrong or missing iss", () => {
-    rejects(verifier, `Bearer ${hsToken({ ...base, iss: "https://evil", aud: "loyalty" })}`, "UNAUTHORIZED", /wrong iss/);
+    rejects(
+      verifier,
+      `Bearer ${hsToken({ ...base, iss: "https://evil", aud: "loyalty" })}`,
+      "UNAUTHORIZED",
+      /wrong iss/,
+    );
     rejects(verifier, `Bearer ${hsToken({ ...base, aud: "loyalty" })}`, "UNAUTHORIZED", /wrong iss/);
   });
 

@@ -14,7 +14,11 @@ interface SigningKey {
   jwk: Record<string, unknown>;
 }
 
-function signingKey(kid: string, pair: { publicKey: KeyObject; privateKey: KeyObject }, alg?: string): SigningKey {
+function signingKey(
+  kid: string,
+  pair: { publicKey: KeyObject; privateKey: KeyObject },
+  alg?: string,
+): SigningKey {
   const jwk = { ...pair.publicKey.export({ format: "jwk" }), kid, use: "sig", ...(alg ? { alg } : {}) };
   return { kid, privatePem: pair.privateKey.export({ type: "pkcs8", format: "pem" }).toString(), jwk };
 }
@@ -45,7 +49,9 @@ async function startJwks(keys: SigningKey[]): Promise<FakeJwks> {
     if (state.mode === "hang") return; // never answers: the verifier's timeout must fire
     if (state.mode === "error") return void res.writeHead(500).end();
     res.writeHead(200, { "content-type": "application/json" });
-    res.end(JSON.stringify({ keys: [{ kty: "oct", kid: "sym", k: "c2VjcmV0" }, ...state.keys.map((k) => k.jwk)] }));
+    res.end(
+      JSON.stringify({ keys: [{ kty: "oct", kid: "sym", k: "c2VjcmV0" }, ...state.keys.map((k) => k.jwk)] }),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
@@ -140,7 +146,9 @@ describe("JWKS verifier", () => {
     const verifier = verifierFor(server);
     await verifier.verify(`Bearer ${sign(rsaA, "RS256", "before")}`);
     await server.close();
-    assert.deepEqual(verifier.verify(`Bearer ${sign(rsaA, "RS256", "during-outage")}`), { userId: "during-outage" });
+    assert.deepEqual(verifier.verify(`Bearer ${sign(rsaA, "RS256", "during-outage")}`), {
+      userId: "during-outage",
+    });
   });
 
   it("stops trusting cached keys after their TTL when the endpoint stays down", async () => {
@@ -156,7 +164,10 @@ describe("JWKS verifier", () => {
   it("rejects tokens without a kid, HS tokens and algorithms a JWK's alg excludes", async () => {
     const server = await jwks([rsaA, rs256Only]);
     const verifier = verifierFor(server);
-    assert.match((await failure(() => verifier.verify(`Bearer ${sign(rsaA, "RS256", "u", null)}`))).message, /kid/);
+    assert.match(
+      (await failure(() => verifier.verify(`Bearer ${sign(rsaA, "RS256", "u", null)}`))).message,
+      /kid/,
+    );
     const hs = createSigner({ key: "secret", algorithm: "HS256", kid: "sym", sub: "u" })({});
     assert.match((await failure(() => verifier.verify(`Bearer ${hs}`))).message, /algorithm not allowed/);
     const ps = sign(rs256Only, "PS256");

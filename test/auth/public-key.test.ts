@@ -56,7 +56,10 @@ describe("PEM public key verifier", () => {
   }
 
   it("rejects HS256 signed with the RSA public key as the HMAC secret (alg confusion)", () => {
-    const input = [{ alg: "HS256", typ: "JWT" }, { sub: "attacker", exp: Math.floor(Date.now() / 1000) + 600 }]
+    const input = [
+      { alg: "HS256", typ: "JWT" },
+      { sub: "attacker", exp: Math.floor(Date.now() / 1000) + 600 },
+    ]
       .map((part) => Buffer.from(JSON.stringify(part)).toString("base64url"))
       .join(".");
     const forged = `${input}.${createHmac("sha256", rsa.publicPem).update(input).digest("base64url")}`;
