@@ -14,7 +14,8 @@ local function chargeRateLimit(key, limit, windowMs, now)
     if now < s + windowMs then start, count = s, c end
   end
   count = count + 1
-  redis.call("SET", key, jnum(start) .. ":" .. count, "PX", windowMs)
+  -- The TTL only collects idle keys; at least a minute, so short windows never expire mid-window.
+  redis.call("SET", key, jnum(start) .. ":" .. count, "PX", math.max(windowMs, 60000))
   if count > limit then return start + windowMs - now end
   return nil
 end

@@ -1,4 +1,11 @@
-import type { ChallengeDef, CouponDef, InventorySetDef, MetricDef, MissionDef, RulesConfig } from "../rules/types.js";
+import type {
+  ChallengeDef,
+  CouponDef,
+  InventorySetDef,
+  MetricDef,
+  MissionDef,
+  RulesConfig,
+} from "../rules/types.js";
 
 /** A mission with its challenge and its position inside that challenge. */
 export interface MissionRef {

@@ -16,10 +16,14 @@ function engine(): ReferenceEngine {
       [
         challenge("c0", [mission("m0", "count", 1)], [{ type: "coupon", couponId: "shared" }]),
         challenge("c1", [mission("m1", "count", 1)], [{ type: "coupon", couponId: "uniq" }]),
-        challenge("c2", [mission("m2", "count", 1)], [
-          { type: "coupon", couponId: "uniq" },
-          { type: "coupon", couponId: "shared" },
-        ]),
+        challenge(
+          "c2",
+          [mission("m2", "count", 1)],
+          [
+            { type: "coupon", couponId: "uniq" },
+            { type: "coupon", couponId: "shared" },
+          ],
+        ),
       ],
       { coupons },
     ),
@@ -39,7 +43,10 @@ describe("reference model: coupons", () => {
 
   it("a coupon already held or awaited is not granted again", () => {
     const e = engine();
-    act(e, [["m0", 1], ["m1", 1]]);
+    act(e, [
+      ["m0", 1],
+      ["m1", 1],
+    ]);
     assert.deepEqual(kinds(txs(act(e, [["m2", 1]]))), ["missionCompleted:m2", "challengeCompleted:c2"]);
   });
 
@@ -75,7 +82,10 @@ describe("reference model: coupons", () => {
     act(e, [["m1", 1]], T0, { userId: "u3" });
     assert.equal(e.importCodes("uniq", ["A", "A"], T0 + 1).length, 1);
     assert.equal(e.importCodes("uniq", ["A", "B"], T0 + 2).length, 1);
-    assert.deepEqual(["u1", "u2", "u3"].map((u) => e.couponCode(u, "uniq")), ["A", "B", null]);
+    assert.deepEqual(
+      ["u1", "u2", "u3"].map((u) => e.couponCode(u, "uniq")),
+      ["A", "B", null],
+    );
   });
 
   it("unique coupon with stock is served in the same action, after all other transactions", () => {

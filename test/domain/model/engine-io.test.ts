@@ -25,9 +25,20 @@ function engine(): ReferenceEngine {
 describe("reference model: idempotency, rate limit, notifications", () => {
   it("an idempotent replay returns the same answer and changes nothing", () => {
     const e = engine();
-    const first = act(e, [["a", 1], ["b", 1]], T0, { idempotencyKey: "k" });
+    const first = act(
+      e,
+      [
+        ["a", 1],
+        ["b", 1],
+      ],
+      T0,
+      { idempotencyKey: "k" },
+    );
     const before = { profile: e.profile("u1"), notes: e.notifications("u1") };
-    const again = act(e, [["d1", 1]], T0 + 9, { idempotencyKey: "k", rateLimit: { count: 1, windowMs: 1000 } });
+    const again = act(e, [["d1", 1]], T0 + 9, {
+      idempotencyKey: "k",
+      rateLimit: { count: 1, windowMs: 1000 },
+    });
     assert.equal(again.kind, "replay");
     assert.deepEqual(txs(again), txs(first));
     assert.deepEqual({ profile: e.profile("u1"), notes: e.notifications("u1") }, before);
@@ -53,7 +64,13 @@ describe("reference model: idempotency, rate limit, notifications", () => {
 
   it("notifies only transactions whose display is not none, with title and message", () => {
     const e = engine();
-    const out = txs(act(e, [["a", 1], ["b", 1], ["d1", 1]]));
+    const out = txs(
+      act(e, [
+        ["a", 1],
+        ["b", 1],
+        ["d1", 1],
+      ]),
+    );
     assert.deepEqual(kinds(out), [
       "missionCompleted:a",
       "missionCompleted:b",
@@ -74,7 +91,12 @@ describe("reference model: idempotency, rate limit, notifications", () => {
 
   it("markRead marks the given ids, or all, and counts only unread ones", () => {
     const e = engine();
-    const out = txs(act(e, [["a", 1], ["b", 1]]));
+    const out = txs(
+      act(e, [
+        ["a", 1],
+        ["b", 1],
+      ]),
+    );
     assert.equal(e.markRead("u1", [out[0].id, out[0].id, "nope"]), 1);
     assert.deepEqual(
       e.notifications("u1").map((n) => n.id),

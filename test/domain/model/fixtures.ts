@@ -1,4 +1,8 @@
-import type { EngineInput, EngineOutcome, ReferenceEngine } from "../../../src/domain/model/reference-engine.js";
+import type {
+  EngineInput,
+  EngineOutcome,
+  ReferenceEngine,
+} from "../../../src/domain/model/reference-engine.js";
 import type { ChallengeDef, MissionDef, RewardDef, RulesConfig } from "../../../src/domain/rules/types.js";
 import type { Transaction } from "../../../src/services/ports.js";
 
@@ -7,7 +11,12 @@ export const T0 = 1764547200000;
 export const DAY = 86_400_000;
 
 /** A mission with a title; `extra` sets type-specific fields. */
-export function mission(id: string, type: MissionDef["type"], target: number, extra: Partial<MissionDef> = {}) {
+export function mission(
+  id: string,
+  type: MissionDef["type"],
+  target: number,
+  extra: Partial<MissionDef> = {},
+) {
   const action = type === "metric" ? {} : { action: "act" };
   return { id, title: id, type, target, ...action, ...extra } as MissionDef;
 }

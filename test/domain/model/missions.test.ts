@@ -57,27 +57,76 @@ describe("reference model: action missions", () => {
     assert.deepEqual(txs(act(e, [["b", 1]])), []);
     assert.equal(e.profile("u1").challenges.c.progress.b, 0);
     // a completes first in the same action, so b (later in the matched list) counts at once.
-    const out = txs(act(e, [["a", 1], ["b", 1]]));
+    const out = txs(
+      act(e, [
+        ["a", 1],
+        ["b", 1],
+      ]),
+    );
     assert.deepEqual(kinds(out), ["missionCompleted:a", "missionCompleted:b", "challengeCompleted:c"]);
   });
 
   it("sequential challenge does not count an earlier mission listed after a later one in the matched list", () => {
     const c = challenge("c", [mission("a", "count", 1), mission("b", "count", 1)], [], { sequential: true });
     const e = new ReferenceEngine(config([c]));
-    assert.deepEqual(kinds(txs(act(e, [["b", 1], ["a", 1]]))), ["missionCompleted:a"]);
+    assert.deepEqual(
+      kinds(
+        txs(
+          act(e, [
+            ["b", 1],
+            ["a", 1],
+          ]),
+        ),
+      ),
+      ["missionCompleted:a"],
+    );
   });
 
   it("challenge completes once and rewards once", () => {
-    const c = challenge("c", [mission("a", "count", 1), mission("b", "count", 2)], [
-      { type: "metric", metricId: "xp", metricQuantity: 10 },
-    ]);
+    const c = challenge(
+      "c",
+      [mission("a", "count", 1), mission("b", "count", 2)],
+      [{ type: "metric", metricId: "xp", metricQuantity: 10 }],
+    );
     const e = new ReferenceEngine(config([c]));
-    assert.deepEqual(kinds(txs(act(e, [["a", 1], ["b", 1]]))), ["missionCompleted:a"]);
-    assert.deepEqual(kinds(txs(act(e, [["a", 1], ["b", 1]]))), ["missionCompleted:b", "challengeCompleted:c"]);
-    assert.deepEqual(txs(act(e, [["a", 1], ["b", 1]])), []);
+    assert.deepEqual(
+      kinds(
+        txs(
+          act(e, [
+            ["a", 1],
+            ["b", 1],
+          ]),
+        ),
+      ),
+      ["missionCompleted:a"],
+    );
+    assert.deepEqual(
+      kinds(
+        txs(
+          act(e, [
+            ["a", 1],
+            ["b", 1],
+          ]),
+        ),
+      ),
+      ["missionCompleted:b", "challengeCompleted:c"],
+    );
+    assert.deepEqual(
+      txs(
+        act(e, [
+          ["a", 1],
+          ["b", 1],
+        ]),
+      ),
+      [],
+    );
     const p = e.profile("u1");
     assert.equal(p.metrics.xp, 10);
-    assert.deepEqual(p.challenges.c, { isCompleted: true, missionsCompleted: ["a", "b"], progress: { a: 1, b: 2 } });
+    assert.deepEqual(p.challenges.c, {
+      isCompleted: true,
+      missionsCompleted: ["a", "b"],
+      progress: { a: 1, b: 2 },
+    });
   });
 
   it("transactions get ids <now>-<n> from the user's counter and the full payload shape", () => {

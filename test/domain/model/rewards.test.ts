@@ -6,7 +6,9 @@ import { act, challenge, config, mission, txs } from "./fixtures.js";
 
 /** One challenge per reward list, each completed by its own count mission `m<i>`. */
 function engineWith(rewardLists: RewardDef[][], extra: Partial<RulesConfig> = {}): ReferenceEngine {
-  const challenges = rewardLists.map((rewards, i) => challenge(`c${i}`, [mission(`m${i}`, "count", 1)], rewards));
+  const challenges = rewardLists.map((rewards, i) =>
+    challenge(`c${i}`, [mission(`m${i}`, "count", 1)], rewards),
+  );
   return new ReferenceEngine(config(challenges, extra));
 }
 
@@ -20,20 +22,28 @@ const item = (setId: string, itemId: string): RewardDef => ({
 describe("reference model: rewards", () => {
   it("clamps at the maximum and records the real old and new values", () => {
     const e = engineWith([[coins(7)], [coins(1)]]);
-    assert.deepEqual(txs(act(e, [["m0", 1]]))[1].payload.metricChanges, { coins: { oldValue: 5, newValue: 10 } });
+    assert.deepEqual(txs(act(e, [["m0", 1]]))[1].payload.metricChanges, {
+      coins: { oldValue: 5, newValue: 10 },
+    });
     // Already at the maximum: recorded even though nothing changed.
-    assert.deepEqual(txs(act(e, [["m1", 1]]))[1].payload.metricChanges, { coins: { oldValue: 10, newValue: 10 } });
+    assert.deepEqual(txs(act(e, [["m1", 1]]))[1].payload.metricChanges, {
+      coins: { oldValue: 10, newValue: 10 },
+    });
   });
 
   it("clamps at the minimum with a negative quantity", () => {
     const e = engineWith([[coins(-8)]]);
-    assert.deepEqual(txs(act(e, [["m0", 1]]))[1].payload.metricChanges, { coins: { oldValue: 5, newValue: 0 } });
+    assert.deepEqual(txs(act(e, [["m0", 1]]))[1].payload.metricChanges, {
+      coins: { oldValue: 5, newValue: 0 },
+    });
     assert.equal(e.profile("u1").metrics.coins, 0);
   });
 
   it("keeps the first old value and the last new value when a metric changes twice in one transaction", () => {
     const e = engineWith([[coins(3), coins(4)]]);
-    assert.deepEqual(txs(act(e, [["m0", 1]]))[1].payload.metricChanges, { coins: { oldValue: 5, newValue: 10 } });
+    assert.deepEqual(txs(act(e, [["m0", 1]]))[1].payload.metricChanges, {
+      coins: { oldValue: 5, newValue: 10 },
+    });
   });
 
   it("records milestone moves up and down, with null below the lowest threshold", () => {
