@@ -32,7 +32,7 @@ local function nextProgress(mid, m, value)
   if m.ty == "count" then return p + 1 end
   if m.ty == "sum" then return p + value end
   if m.ty == "distinct" then
-    if redis.call("HSETNX", userKey, "x:" .. mid .. ":" .. value, 1) == 0 then return nil end
+    if redis.call("HSETNX", userKey, "x:" .. mid .. "|" .. value, 1) == 0 then return nil end
     return p + 1
   end
   -- streak: value is the period index

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { extname } from "node:path";
-import { parseDocument } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
 import { compileRules } from "../domain/rules/compile.js";
 import type { CompiledRules } from "../domain/rules/compiled.js";
 import { formatRulesErrors, type ParseRulesResult, parseRules } from "../domain/rules/validate.js";
@@ -21,9 +21,16 @@ export function parseRulesText(text: string, format: RulesFormat): ParseRulesRes
     }
   }
   // YAML 1.2 core schema: `yes`/`no` stay strings, no dates; duplicate keys are errors, not overrides.
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter: lines });
   if (doc.errors.length > 0) {
-    return { ok: false, errors: doc.errors.map((e) => `(root): invalid YAML at ${position(e.linePos)}: ${e.message}`) };
+    return {
+      ok: false,
+      errors: doc.errors.map((e) => {
+        const { line, col } = lines.linePos(e.pos[0]);
+        return `(root): invalid YAML at line ${line}, column ${col}: ${e.message}`;
+      }),
+    };
   }
   return parseRules(doc.toJS({ maxAliasCount: 100 }));
 }
@@ -51,9 +58,4 @@ export function formatOf(path: string): RulesFormat {
   if (ext === ".yaml" || ext === ".yml") return "yaml";
   if (ext === ".json") return "json";
   throw new Error(`${path}: unsupported rules file extension "${ext}" (use .yaml, .yml or .json)`);
-}
-
-function position(linePos: readonly { line: number; col: number }[] | undefined): string {
-  const start = linePos?.[0];
-  return start === undefined ? "unknown position" : `line ${start.line}, column ${start.col}`;
 }

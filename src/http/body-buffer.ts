@@ -14,6 +14,7 @@ export class BodyBuffer {
 
   /** Copies `chunk` in (uWS neuters it after the callback); false when it would exceed the limit. */
   append(chunk: ArrayBuffer): boolean {
+    if (chunk.byteLength === 0) return true; // uWS often ends a body with an empty last chunk
     const needed = this.length + chunk.byteLength;
     if (needed > this.limit) return false;
     if (needed > (this.buffer?.length ?? 0)) this.grow(needed);

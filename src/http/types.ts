@@ -52,3 +52,8 @@ export class Incoming implements HttpRequest {
     readonly requestId: string,
   ) {}
 }
+
+/** Where routes are registered (the adapter); lets route modules stay free of uWS. */
+export interface RouteTable {
+  route(method: string, pattern: string, handler: Handler): void;
+}

@@ -79,22 +79,29 @@ export class UwsServer implements ExchangeHost<uWS.HttpResponse> {
     const match = this.router.match(req.path);
     req.params = match.params;
     const handler = match.entry?.handlers.get(req.method);
-    if (handler === undefined) {
-      const answer = this.safely(req, this.options.fallback, match.entry?.allow ?? "");
-      return this.write(res, req, answer, false);
-    }
     const expected = length === "" ? -1 : Number(length);
-    if (expected === 0 || (expected < 0 && !chunked)) return this.invoke(res, req, handler, undefined);
-    if (expected > this.maxBody) return this.write(res, req, this.tooLargeFor(req), true);
-    this.inflight++;
-    const exchange: Pending = new Exchange(this, res, req, handler, expected);
-    // uWS rule: a response not answered synchronously needs onAborted before this callback returns.
-    res.onAborted(() => exchange.abort());
-    res.onData((chunk, isLast) => exchange.data(chunk, isLast));
+    if (handler === undefined) {
+      this.write(res, req, this.safely(req, this.options.fallback, match.entry?.allow ?? ""), false);
+    } else if (expected === 0 || (expected < 0 && !chunked)) {
+      this.invoke(res, req, handler, undefined);
+    } else if (expected > this.maxBody) {
+      this.write(res, req, this.tooLargeFor(req), true); // close: we will not read that body
+    } else {
+      this.inflight++;
+      const exchange: Pending = new Exchange(this, res, req, handler, expected);
+      // uWS rule: a response not answered synchronously needs onAborted before this callback returns.
+      res.onAborted(() => exchange.abort());
+      res.onData((chunk, isLast) => exchange.data(chunk, isLast));
+    }
   }
 
   /** Calls the handler: a sync answer is written at once (no abort bookkeeping), an async one awaited. */
-  private invoke(res: uWS.HttpResponse, req: Incoming, handler: Handler, exchange: Pending | undefined): void {
+  private invoke(
+    res: uWS.HttpResponse,
+    req: Incoming,
+    handler: Handler,
+    exchange: Pending | undefined,
+  ): void {
     let out: HttpResponse | Promise<HttpResponse>;
     try {
       out = handler(req);

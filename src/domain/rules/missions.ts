@@ -3,7 +3,11 @@ import type { ChallengeDef, MissionDef, RewardDef } from "./types.js";
 import { checkWhere } from "./where-check.js";
 
 /** Checks challenges, their missions and rewards against the declared ids; pushes `path: message` lines. */
-export function checkChallenges(challenges: readonly ChallengeDef[], known: KnownIds, errors: string[]): void {
+export function checkChallenges(
+  challenges: readonly ChallengeDef[],
+  known: KnownIds,
+  errors: string[],
+): void {
   uniqueIds(challenges, "challenges", errors);
   const missionIds = new Set<string>(); // mission ids are unique across the whole config
   challenges.forEach((c, i) => {
@@ -13,8 +17,12 @@ export function checkChallenges(challenges: readonly ChallengeDef[], known: Know
       errors.push(`${path}.time.to: must be greater than time.from (${from})`);
     }
     uniqueIds(c.missions, `${path}.missions`, errors, missionIds);
-    c.missions.forEach((m, j) => checkMission(m, `${path}.missions[${j}]`, known, errors));
-    c.rewards.forEach((r, k) => checkReward(r, `${path}.rewards[${k}]`, known, errors));
+    c.missions.forEach((m, j) => {
+      checkMission(m, `${path}.missions[${j}]`, known, errors);
+    });
+    c.rewards.forEach((r, k) => {
+      checkReward(r, `${path}.rewards[${k}]`, known, errors);
+    });
   });
 }
 
@@ -34,9 +42,12 @@ function checkMission(m: MissionDef, path: string, known: KnownIds, errors: stri
       errors.push(`${path}.property: sum needs a number property ("${m.property}" is ${declared})`);
     }
   }
-  if (m.type === "streak" && m.period === undefined) errors.push(`${path}.period: required for streak missions`);
-  if (m.type !== "streak" && m.period !== undefined) errors.push(`${path}.period: only allowed for streak missions`);
-  if (m.where !== undefined && types !== undefined) checkWhere(m.where, types, m.action!, `${path}.where`, errors);
+  if (m.type === "streak" && m.period === undefined)
+    errors.push(`${path}.period: required for streak missions`);
+  if (m.type !== "streak" && m.period !== undefined)
+    errors.push(`${path}.period: only allowed for streak missions`);
+  if (m.where !== undefined && types !== undefined)
+    checkWhere(m.where, types, m.action!, `${path}.where`, errors);
 }
 
 /** Checks `action` / `metricId` by mission type; returns the action's data types when it is known. */
@@ -69,7 +80,8 @@ function checkReward(reward: RewardDef, path: string, known: KnownIds, errors: s
   const fields = REWARD_FIELDS[reward.type];
   const r = reward as Partial<Record<string, unknown>>;
   for (const key of Object.keys(r)) {
-    if (key !== "type" && !fields.includes(key)) errors.push(`${path}.${key}: not allowed for ${reward.type} rewards`);
+    if (key !== "type" && !fields.includes(key))
+      errors.push(`${path}.${key}: not allowed for ${reward.type} rewards`);
   }
   const missing = fields.filter((f) => r[f] === undefined);
   for (const f of missing) errors.push(`${path}.${f}: required for ${reward.type} rewards`);
@@ -80,9 +92,12 @@ function checkReward(reward: RewardDef, path: string, known: KnownIds, errors: s
     errors.push(`${path}.couponId: unknown coupon "${reward.couponId}"`);
   } else if (reward.type === "inventory") {
     const items = known.inventory.get(reward.inventorySetId);
-    if (items === undefined) errors.push(`${path}.inventorySetId: unknown inventory set "${reward.inventorySetId}"`);
+    if (items === undefined)
+      errors.push(`${path}.inventorySetId: unknown inventory set "${reward.inventorySetId}"`);
     else if (!items.has(reward.inventoryItemId)) {
-      errors.push(`${path}.inventoryItemId: unknown item "${reward.inventoryItemId}" in set "${reward.inventorySetId}"`);
+      errors.push(
+        `${path}.inventoryItemId: unknown item "${reward.inventoryItemId}" in set "${reward.inventorySetId}"`,
+      );
     }
   }
 }

@@ -22,9 +22,13 @@ export function checkDeclarations(config: RulesConfig, errors: string[]): KnownI
     coupons: uniqueIds(config.coupons, "coupons", errors),
     actions: actionTypes(config.actions, errors),
   };
-  config.metrics.forEach((m, i) => checkBounds(m, `metrics[${i}]`, errors));
+  config.metrics.forEach((m, i) => {
+    checkBounds(m, `metrics[${i}]`, errors);
+  });
   checkMilestones(config.milestones, known.metrics, errors);
-  config.coupons.forEach((c, i) => checkCouponCode(c, `coupons[${i}]`, errors));
+  config.coupons.forEach((c, i) => {
+    checkCouponCode(c, `coupons[${i}]`, errors);
+  });
   return known;
 }
 
@@ -78,11 +82,17 @@ function checkBounds(m: MetricDef, path: string, errors: string[]): void {
     errors.push(`${path}.maximumValue: must be >= minimumValue (${min})`);
     return;
   }
-  if (min !== undefined && defaultValue < min) errors.push(`${path}.defaultValue: must be >= minimumValue (${min})`);
-  if (max !== undefined && defaultValue > max) errors.push(`${path}.defaultValue: must be <= maximumValue (${max})`);
+  if (min !== undefined && defaultValue < min)
+    errors.push(`${path}.defaultValue: must be >= minimumValue (${min})`);
+  if (max !== undefined && defaultValue > max)
+    errors.push(`${path}.defaultValue: must be <= maximumValue (${max})`);
 }
 
-function checkMilestones(milestones: readonly MilestoneDef[], metrics: Set<string>, errors: string[]): void {
+function checkMilestones(
+  milestones: readonly MilestoneDef[],
+  metrics: ReadonlySet<string>,
+  errors: string[],
+): void {
   uniqueIds(milestones, "milestones", errors);
   milestones.forEach((ms, i) => {
     const path = `milestones[${i}]`;
@@ -100,6 +110,8 @@ function checkMilestones(milestones: readonly MilestoneDef[], metrics: Set<strin
 function checkCouponCode(c: CouponDef, path: string, errors: string[]): void {
   if (c.type === "shared" && c.code === undefined) errors.push(`${path}.code: required for shared coupons`);
   if (c.type === "unique" && c.code !== undefined) {
-    errors.push(`${path}.code: not allowed for unique coupons (their codes are imported through the admin API)`);
+    errors.push(
+      `${path}.code: not allowed for unique coupons (their codes are imported through the admin API)`,
+    );
   }
 }

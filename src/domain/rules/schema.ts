@@ -66,10 +66,7 @@ const Action = Type.Object(
     id: Id,
     reportedBy: Type.Array(Type.Enum(["client", "server"]), { minItems: 1, uniqueItems: true }),
     rateLimit: Type.Optional(
-      Type.Object(
-        { count: Type.Integer({ minimum: 1 }), perSeconds: Type.Integer({ minimum: 1 }) },
-        Closed,
-      ),
+      Type.Object({ count: Type.Integer({ minimum: 1 }), perSeconds: Type.Integer({ minimum: 1 }) }, Closed),
     ),
     data: Type.Optional(DataTypes),
   },
@@ -124,7 +121,11 @@ const Reward = Type.Object(
 );
 
 const Time = Type.Object(
-  { showInUI: Type.Optional(Type.Boolean()), from: Type.Optional(Type.Number()), to: Type.Optional(Type.Number()) },
+  {
+    showInUI: Type.Optional(Type.Boolean()),
+    from: Type.Optional(Type.Number()),
+    to: Type.Optional(Type.Number()),
+  },
   Closed,
 );
 

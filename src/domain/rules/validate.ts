@@ -26,9 +26,7 @@ export function formatRulesErrors(errors: readonly string[], source?: string): s
 }
 
 function normalise(raw: Partial<RulesConfig>): RulesConfig {
-  const challenges = (raw.challenges ?? []).map(
-    (c): ChallengeDef => ({ ...c, rewards: c.rewards ?? [] }),
-  );
+  const challenges = (raw.challenges ?? []).map((c): ChallengeDef => ({ ...c, rewards: c.rewards ?? [] }));
   return {
     metrics: raw.metrics ?? [],
     inventory: raw.inventory ?? [],
@@ -74,23 +72,47 @@ function describe(e: SchemaError, root: unknown): string[] {
     case "pattern":
       if (e.schemaPath.endsWith("/propertyNames")) return [`${at}: invalid name, ${ID_RULE}`];
       return [`${at}: ${e.params.pattern === ID_PATTERN ? ID_RULE : e.message}`];
+    case "type":
+      // TypeBox rejects Infinity and NaN (YAML `.inf`, `.nan`) as "must be number", which reads oddly.
+      if (isNonFinite(valueAt(e.instancePath, root))) return [`${at}: must be a finite number`];
+      return [`${at}: ${e.message}`];
     default:
       return [`${at}: ${e.message}`];
   }
 }
 
+const isNonFinite = (v: unknown) => typeof v === "number" && !Number.isFinite(v);
+
+function valueAt(pointer: string, root: unknown): unknown {
+  let node = root;
+  for (const key of keysOf(pointer)) node = childOf(node, key);
+  return node;
+}
+
+const keysOf = (pointer: string) =>
+  pointer === ""
+    ? []
+    : pointer
+        .slice(1)
+        .split("/")
+        .map((k) => k.replace(/~1/g, "/").replace(/~0/g, "~"));
+
+const childOf = (node: unknown, key: string): unknown =>
+  node !== null && typeof node === "object" && Object.hasOwn(node, key)
+    ? (node as Record<string, unknown>)[key]
+    : undefined;
+
 /**
  * Converts a JSON pointer (`/challenges/2/rewards/0/metricId`) to `challenges[2].rewards[0].metricId`,
  * walking the input so that only real array positions become `[n]`.
  */
-export function pathOf(pointer: string, root: unknown): string {
+function pathOf(pointer: string, root: unknown): string {
   if (pointer === "") return "(root)";
   let path = "";
   let node: unknown = root;
-  for (const raw of pointer.slice(1).split("/")) {
-    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+  for (const key of keysOf(pointer)) {
     path = Array.isArray(node) ? `${path}[${key}]` : join(path, key);
-    node = node !== null && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined;
+    node = childOf(node, key);
   }
   return path;
 }

@@ -47,7 +47,10 @@ function checkOperators(
       if (typeof operand !== "boolean") errors.push(`${p}: must be true or false`);
     } else if (op === "in" || op === "nin") {
       if (!Array.isArray(operand) || operand.length === 0) errors.push(`${p}: must be a non-empty list`);
-      else operand.forEach((v, n) => checkOperand(v, type, `${p}[${n}]`, errors));
+      else
+        operand.forEach((v, n) => {
+          checkOperand(v, type, `${p}[${n}]`, errors);
+        });
     } else if (op === "eq" || op === "ne") {
       checkOperand(operand, type, p, errors);
     } else if (type !== "number") {

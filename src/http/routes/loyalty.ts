@@ -1,0 +1,38 @@
+import type { Caller, LoyaltyApi } from "../../services/ports.js";
+import type { HttpRequest, RouteTable } from "../types.js";
+import { actionRequestOf, actionResponse } from "./action.js";
+import { ok } from "./envelope.js";
+import { idsToMarkRead } from "./read-notifications.js";
+
+/** Turns the Authorization header into a Caller (or throws an AppError such as UNAUTHORIZED). */
+export type Verify = (authorizationHeader: string | undefined) => Caller | Promise<Caller>;
+
+const BASE = "/api/loyalty";
+
+/** Registers the public `/api/loyalty` routes; each is a one-line hand-off to the LoyaltyApi. */
+export function registerLoyaltyRoutes(table: RouteTable, api: LoyaltyApi, verify: Verify): void {
+  const caller = (req: HttpRequest) => verify(req.headers.authorization);
+
+  // Public: no token needed, and answered synchronously (the cheapest path through the adapter).
+  table.route("GET", `${BASE}/config`, () => ok(api.configData()));
+
+  table.route("GET", `${BASE}/profile`, async (req) =>
+    ok(JSON.stringify(await api.profile(await caller(req)))),
+  );
+
+  table.route("GET", `${BASE}/notifications`, async (req) => ok(await api.notifications(await caller(req))));
+
+  table.route("POST", `${BASE}/notifications/read`, async (req) => {
+    const who = await caller(req);
+    return ok(`{"read":${await api.markRead(who, idsToMarkRead(req))}}`);
+  });
+
+  table.route("GET", `${BASE}/coupons/:couponId`, async (req) =>
+    ok(JSON.stringify(await api.coupon(await caller(req), req.params.couponId))),
+  );
+
+  table.route("POST", `${BASE}/action`, async (req) => {
+    const who = await caller(req); // authenticate before looking at the body
+    return actionResponse(await api.reportAction(who, actionRequestOf(req)));
+  });
+}

@@ -1,0 +1,104 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import type { Redis } from "ioredis";
+import { createServices } from "../../src/composition.js";
+import { AppError } from "../../src/domain/errors.js";
+import { matchMissions } from "../../src/domain/match.js";
+import { ReferenceEngine } from "../../src/domain/model/reference-engine.js";
+import { compileRules } from "../../src/domain/rules/compile.js";
+import type { RulesConfig } from "../../src/domain/rules/types.js";
+import { parseRules } from "../../src/domain/rules/validate.js";
+import { userKeys } from "../../src/redis/keys.js";
+import { freshRedis } from "../support/redis.js";
+import { mulberry32, randomActions, randomConfig, type ScenarioAction } from "./random-scenario.js";
+
+/** At least 500 sequences per run (the issue's floor); raise with MODEL_SEQUENCES for a longer soak. */
+const SEQUENCES = Math.max(500, Number(process.env.MODEL_SEQUENCES ?? 500));
+const ACTIONS_PER_SEQUENCE = 40;
+const PARTITIONS = 8;
+
+type Outcome = { kind: "applied" | "replay"; transactions: unknown[] } | { kind: "rateLimited" };
+
+describe("Lua engine on real Redis agrees with the TypeScript reference model", () => {
+  let redis: Redis;
+  before(async () => {
+    redis = await freshRedis();
+  });
+  after(() => redis.disconnect());
+
+  test(`${SEQUENCES} random configs and action sequences give identical answers, profiles and coupons`, async () => {
+    const seen = { transactions: 0, replays: 0, rateLimited: 0, coupons: 0 };
+    for (let seed = 1; seed <= SEQUENCES; seed++) {
+      await redis.flushdb();
+      const stats = await runSequence(redis, seed);
+      seen.transactions += stats.transactions;
+      seen.replays += stats.replays;
+      seen.rateLimited += stats.rateLimited;
+      seen.coupons += stats.coupons;
+    }
+    // The comparison is only as good as what it reached.
+    for (const [what, n] of Object.entries(seen)) assert.ok(n > 0, `no sequence produced any ${what}`);
+  });
+});
+
+async function runSequence(redis: Redis, seed: number) {
+  const rng = mulberry32(seed);
+  const config = randomConfig(rng);
+  const parsed = parseRules(structuredClone(config));
+  assert.ok(parsed.ok, `seed ${seed}: generated config invalid`);
+  const rules = compileRules(structuredClone(config) as RulesConfig);
+  const services = createServices(redis, rules, PARTITIONS);
+  const model = new ReferenceEngine(structuredClone(config));
+  const codes = Array.from({ length: Math.floor(rng() * 3) }, (_, i) => `code-${seed}-${i}`);
+  model.importCodes("cp.unique", codes, 0);
+  await services.coupons.importCodes("cp.unique", codes, 0);
+
+  const actions = randomActions(rng, config, ACTIONS_PER_SEQUENCE);
+  const stats = { transactions: 0, replays: 0, rateLimited: 0, coupons: 0 };
+  for (const [i, a] of actions.entries()) {
+    const action = rules.actions.get(a.actionId)!;
+    const lua = await viaLua(services, rules, a);
+    const matched = matchMissions(action, a.data, a.now, undefined);
+    const m = model.apply({ ...a, matched, rateLimit: action.rateLimit });
+    const expected: Outcome = m.kind === "rateLimited" ? { kind: m.kind } : m;
+    assert.deepEqual(lua, expected, `seed ${seed}, action ${i} (${JSON.stringify(a)})`);
+    if (lua.kind === "rateLimited") stats.rateLimited++;
+    else {
+      stats.transactions += lua.transactions.length;
+      if (lua.kind === "replay") stats.replays++;
+      stats.coupons += lua.transactions.filter((t: any) => t.type === "couponAssigned").length;
+    }
+  }
+  for (const userId of new Set(actions.map((a) => a.userId))) {
+    const where = `seed ${seed}, user ${userId}`;
+    assert.deepEqual(await services.profiles.view(rules, userId), model.profile(userId), `${where}: profile`);
+    const notes = JSON.parse(await services.notifications.unreadJson(userId));
+    assert.deepEqual(notes, model.notifications(userId), `${where}: notifications`);
+    for (const c of config.coupons) {
+      const stored = await redis.hget(userKeys(userId, PARTITIONS).profile, `cp:${c.id}`);
+      const fromModel = model.couponCode(userId, c.id);
+      assert.equal(stored === null ? undefined : stored === "" ? null : stored, fromModel, `${where}: coupon ${c.id}`);
+    }
+  }
+  return stats;
+}
+
+async function viaLua(
+  services: ReturnType<typeof createServices>,
+  rules: ReturnType<typeof compileRules>,
+  a: ScenarioAction,
+): Promise<Outcome> {
+  try {
+    const r = await services.actions.apply({
+      userId: a.userId,
+      action: rules.actions.get(a.actionId)!,
+      data: a.data,
+      now: a.now,
+      idempotencyKey: a.idempotencyKey,
+    });
+    return { kind: r.replay ? "replay" : "applied", transactions: JSON.parse(r.transactionsJson) };
+  } catch (err) {
+    if (err instanceof AppError && err.code === "RATE_LIMITED") return { kind: "rateLimited" };
+    throw err;
+  }
+}
