@@ -20,7 +20,9 @@ async function main(): Promise<void> {
     log: (o) => console.error(JSON.stringify(o)),
   });
   const port = await app.listen(settings.host, settings.port);
-  log(`loyalty-api listening on http://${settings.host}:${port} (config ${rules.version}, ${settings.rulesPath})`);
+  log(
+    `loyalty-api listening on http://${settings.host}:${port} (config ${rules.version}, ${settings.rulesPath})`,
+  );
 
   // Grants left pending by a crash between the engine script and the coupon hand-over are served here.
   const sweep = setInterval(() => {

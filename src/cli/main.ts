@@ -46,8 +46,10 @@ function tokenCommand(args: string[]): number {
   if (!secret) throw new Error("token: JWT_SECRET is not set");
   if (positionals.length !== 1) throw new Error(`token: expected exactly one <userId>\n\n${TOKEN_USAGE}`);
   const expires = values.expires === undefined ? 3600 : Number(values.expires);
-  if (!Number.isInteger(expires) || expires <= 0) throw new Error("token: --expires must be a positive integer");
-  if (values.tz !== undefined && !isTimeZone(values.tz)) throw new Error(`token: --tz "${values.tz}" is not an IANA time zone`);
+  if (!Number.isInteger(expires) || expires <= 0)
+    throw new Error("token: --expires must be a positive integer");
+  if (values.tz !== undefined && !isTimeZone(values.tz))
+    throw new Error(`token: --tz "${values.tz}" is not an IANA time zone`);
   console.log(
     mintDevToken({
       secret,

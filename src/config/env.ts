@@ -54,7 +54,8 @@ export function readSettings(env: Env = process.env): Settings {
   if (!jwt.secret && !jwt.publicKeyPem && !jwt.jwksUrl) {
     problems.push("JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URL: one is required to verify user tokens");
   }
-  if (jwt.secret !== undefined && jwt.secret.length < 16) problems.push("JWT_SECRET: must be at least 16 characters");
+  if (jwt.secret !== undefined && jwt.secret.length < 16)
+    problems.push("JWT_SECRET: must be at least 16 characters");
   const settings: Settings = {
     port: int("PORT", 8080, 0, 65535),
     host: str("HOST") ?? "0.0.0.0",
@@ -66,7 +67,10 @@ export function readSettings(env: Env = process.env): Settings {
     clickhouseUrl: str("CLICKHOUSE_URL"),
     dataDir: str("LOYALTY_DATA_DIR") ?? "./data",
     maxBodyBytes: int("LOYALTY_MAX_BODY_BYTES", 64 * 1024, 1024, 64 * 1024 * 1024),
-    corsOrigins: (str("CORS_ORIGINS") ?? "*").split(",").map((s) => s.trim()).filter(Boolean),
+    corsOrigins: (str("CORS_ORIGINS") ?? "*")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
     logLevel: str("LOG_LEVEL") ?? "info",
   };
   if (problems.length > 0) throw new Error(`invalid environment:\n  ${problems.join("\n  ")}`);

@@ -66,7 +66,8 @@ export class EngineScripts {
       a.matchedJson,
     )) as [number, string, string];
     const [code, text, pending] = reply;
-    if (code === 0) return { kind: "applied", answer: text, pendingCoupons: pending === "" ? [] : pending.split("\n") };
+    if (code === 0)
+      return { kind: "applied", answer: text, pendingCoupons: pending === "" ? [] : pending.split("\n") };
     if (code === 1) return { kind: "replay", answer: text };
     return { kind: "rateLimited", retryAfterMs: Number(text) };
   }
@@ -99,7 +100,10 @@ export class EngineScripts {
   }
 
   /** Adds codes to a unique coupon's pool, skipping any code seen before. */
-  async importCodes(couponId: string, codes: readonly string[]): Promise<{ added: number; duplicates: number }> {
+  async importCodes(
+    couponId: string,
+    codes: readonly string[],
+  ): Promise<{ added: number; duplicates: number }> {
     const k = couponPoolKeys(couponId);
     const [added, duplicates] = (await this.run(IMPORT, k.pool, k.codes, ...codes)) as [number, number];
     return { added, duplicates };

@@ -24,7 +24,13 @@ export class CouponService {
    * between claim and fulfil the sweep later hands the very same code over: never two codes, never none.
    * Resolves to the couponAssigned transactions (JSON) of the grants that got a code.
    */
-  async serve(userId: string, keys: UserKeys, grants: readonly PendingGrant[], now: number, idemKey?: string) {
+  async serve(
+    userId: string,
+    keys: UserKeys,
+    grants: readonly PendingGrant[],
+    now: number,
+    idemKey?: string,
+  ) {
     const served: string[] = [];
     for (const g of grants) {
       const code = await this.scripts.claimCoupon(g.couponId, userId);
@@ -67,7 +73,12 @@ export class CouponService {
       for (const entry of entries) {
         const [couponId, userId, challengeId] = entry.split("\n");
         if (exhausted.has(couponId) || (onlyCouponId !== undefined && couponId !== onlyCouponId)) continue;
-        const txs = await this.serve(userId, userKeys(userId, this.partitions), [{ couponId, challengeId }], now);
+        const txs = await this.serve(
+          userId,
+          userKeys(userId, this.partitions),
+          [{ couponId, challengeId }],
+          now,
+        );
         if (txs.length > 0) served++;
         else if ((await this.redis.llen(couponPoolKeys(couponId).pool)) === 0) exhausted.add(couponId);
       }

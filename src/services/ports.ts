@@ -17,7 +17,10 @@ export interface ActionRequest {
 export interface ProfileView {
   metrics: Record<string, number>;
   inventory: Record<string, string[]>;
-  challenges: Record<string, { isCompleted: boolean; missionsCompleted: string[]; progress: Record<string, number> }>;
+  challenges: Record<
+    string,
+    { isCompleted: boolean; missionsCompleted: string[]; progress: Record<string, number> }
+  >;
 }
 
 /** `GET /coupons/{couponId}` data (seed shape). */
@@ -37,11 +40,18 @@ export interface TransactionPayload {
   missionId?: string;
   couponId?: string;
   metricChanges: Record<string, { oldValue: number; newValue: number }>;
-  inventoryChanges: { received: { setId: string; itemId: string }[]; lost: { setId: string; itemId: string }[] };
+  inventoryChanges: {
+    received: { setId: string; itemId: string }[];
+    lost: { setId: string; itemId: string }[];
+  };
   milestoneChanges: Record<string, { oldValue: string | null; newValue: string | null }>;
 }
 
-export type TransactionType = "missionCompleted" | "challengeCompleted" | "adminAdjustment" | "couponAssigned";
+export type TransactionType =
+  | "missionCompleted"
+  | "challengeCompleted"
+  | "adminAdjustment"
+  | "couponAssigned";
 
 /** One entry of history / one item of `POST /action`'s answer. */
 export interface Transaction {

@@ -40,7 +40,8 @@ export function profileView(rules: CompiledRules, h: Record<string, string>): Pr
     for (const m of c.missions) {
       const done = h[`d:${m.id}`] !== undefined;
       if (done) missionsCompleted.push(m.id);
-      if (m.type === "metric") progress[m.id] = done ? m.target : Math.min(metrics[m.metricId!] ?? 0, m.target);
+      if (m.type === "metric")
+        progress[m.id] = done ? m.target : Math.min(metrics[m.metricId!] ?? 0, m.target);
       else progress[m.id] = Number(h[`p:${m.id}`] ?? 0);
     }
     challenges[c.id] = { isCompleted: h[`c:${c.id}`] !== undefined, missionsCompleted, progress };

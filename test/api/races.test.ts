@@ -39,7 +39,9 @@ describe("concurrency over real HTTP and Redis", () => {
   test("1,000 concurrent identical actions against a target-1 mission give one completion and one reward", async () => {
     const token = s.token("racer");
     const answers = await Promise.all(
-      Array.from({ length: 1000 }, () => call(s, "POST", "/api/loyalty/action", { token, body: { action: "tap" } })),
+      Array.from({ length: 1000 }, () =>
+        call(s, "POST", "/api/loyalty/action", { token, body: { action: "tap" } }),
+      ),
     );
     assert.ok(answers.every((a) => a.status === 200));
     const txs = answers.flatMap((a) => a.body.data.transactions);
@@ -58,10 +60,14 @@ describe("concurrency over real HTTP and Redis", () => {
     assert.deepEqual((await s.services.coupons.importCodes("gift", codes, s.clock.now)).added, 50);
     const users = Array.from({ length: 500 }, (_, i) => `user-${i}`);
     const answers = await Promise.all(
-      users.map((u) => call(s, "POST", "/api/loyalty/action", { token: s.token(u), body: { action: "claim" } })),
+      users.map((u) =>
+        call(s, "POST", "/api/loyalty/action", { token: s.token(u), body: { action: "claim" } }),
+      ),
     );
     assert.ok(answers.every((a) => a.status === 200));
-    const assigned = answers.flatMap((a) => a.body.data.transactions).filter((t: any) => t.type === "couponAssigned");
+    const assigned = answers
+      .flatMap((a) => a.body.data.transactions)
+      .filter((t: any) => t.type === "couponAssigned");
     assert.equal(assigned.length, 50);
     const held = await Promise.all(
       users.map((u) => call(s, "GET", "/api/loyalty/coupons/gift", { token: s.token(u) })),

@@ -30,12 +30,30 @@ describe("public API keeps the seed response shapes field by field", () => {
       for (const item of set.items) assert.deepEqual(keys(item), ["id", "media", "title"]);
     }
     for (const c of r.body.data.challenges) {
-      const expected = ["id", "missions", "notification", "rewards", "showInProfile", "showInRail", "subtitle", "title"];
-      assert.deepEqual(keys(c).filter((k) => k !== "time"), expected);
+      const expected = [
+        "id",
+        "missions",
+        "notification",
+        "rewards",
+        "showInProfile",
+        "showInRail",
+        "subtitle",
+        "title",
+      ];
+      assert.deepEqual(
+        keys(c).filter((k) => k !== "time"),
+        expected,
+      );
       if (c.time) assert.ok(keys(c.time).every((k) => ["from", "showInUI", "to"].includes(k)));
-      assert.deepEqual(keys(c.notification).filter((k) => k !== "title" && k !== "message"), ["display"]);
+      assert.deepEqual(
+        keys(c.notification).filter((k) => k !== "title" && k !== "message"),
+        ["display"],
+      );
       for (const m of c.missions) {
-        assert.deepEqual(keys(m).filter((k) => k !== "notification"), ["id", "target", "title", "type"]);
+        assert.deepEqual(
+          keys(m).filter((k) => k !== "notification"),
+          ["id", "target", "title", "type"],
+        );
         assert.equal(typeof m.target, "number");
       }
       for (const rw of c.rewards) assert.ok(["metric", "inventory", "coupon"].includes(rw.type));
@@ -78,7 +96,12 @@ describe("public API keeps the seed response shapes field by field", () => {
     assert.ok(done, "third long drama completes Binge watcher");
     assert.deepEqual(keys(done), ["id", "payload", "timestamp", "type"]);
     assert.equal(done.timestamp, DECEMBER);
-    assert.deepEqual(keys(done.payload), ["challengeId", "inventoryChanges", "metricChanges", "milestoneChanges"]);
+    assert.deepEqual(keys(done.payload), [
+      "challengeId",
+      "inventoryChanges",
+      "metricChanges",
+      "milestoneChanges",
+    ]);
     assert.deepEqual(keys(done.payload.inventoryChanges), ["lost", "received"]);
     assert.deepEqual(done.payload.inventoryChanges.received, [{ setId: "badges", itemId: "binge-watcher" }]);
     assert.deepEqual(keys(done.payload.metricChanges.points), ["newValue", "oldValue"]);
@@ -100,7 +123,10 @@ describe("public API keeps the seed response shapes field by field", () => {
     for (let day = 0; day < 7; day++) {
       s.clock.now = DECEMBER + day * 86_400_000;
       const data = { genre: "comedy", duration: 600, showId: "x", finished: false };
-      assert.equal((await call(s, "POST", "/api/loyalty/action", { token, body: { action: "watch", data } })).status, 200);
+      assert.equal(
+        (await call(s, "POST", "/api/loyalty/action", { token, body: { action: "watch", data } })).status,
+        200,
+      );
     }
     s.clock.now = DECEMBER;
     const r = await call(s, "GET", "/api/loyalty/coupons/summer-10", { token });

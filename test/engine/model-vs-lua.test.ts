@@ -77,7 +77,11 @@ async function runSequence(redis: Redis, seed: number) {
     for (const c of config.coupons) {
       const stored = await redis.hget(userKeys(userId, PARTITIONS).profile, `cp:${c.id}`);
       const fromModel = model.couponCode(userId, c.id);
-      assert.equal(stored === null ? undefined : stored === "" ? null : stored, fromModel, `${where}: coupon ${c.id}`);
+      assert.equal(
+        stored === null ? undefined : stored === "" ? null : stored,
+        fromModel,
+        `${where}: coupon ${c.id}`,
+      );
     }
   }
   return stats;

@@ -24,7 +24,9 @@ export interface TestServer {
 }
 
 /** Starts the API with the example config (or `rules`) on a flushed test db. */
-export async function startTestServer(opts: { rules?: CompiledRules; now?: number; partitions?: number } = {}) {
+export async function startTestServer(
+  opts: { rules?: CompiledRules; now?: number; partitions?: number } = {},
+) {
   const redis = await freshRedis();
   const rules = opts.rules ?? loadRulesFile(EXAMPLE_RULES_PATH);
   const clock = { now: opts.now ?? Date.now() };

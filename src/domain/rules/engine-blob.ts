@@ -24,7 +24,12 @@ export function buildEngineBlob(config: RulesConfig): string {
     CP: Object.fromEntries(
       config.coupons.map((c) => [
         c.id,
-        { ty: c.type, ...(c.code !== undefined && { code: c.code }), ...(c.showOnNotification && { n: 1 }), ti: c.title },
+        {
+          ty: c.type,
+          ...(c.code !== undefined && { code: c.code }),
+          ...(c.showOnNotification && { n: 1 }),
+          ti: c.title,
+        },
       ]),
     ),
   };
@@ -70,7 +75,9 @@ function milestonesByMetric(config: RulesConfig): Record<string, unknown[]> {
   const out: Record<string, unknown[]> = {};
   for (const ms of config.milestones) {
     const steps = [...ms.steps].sort((a, b) => a.threshold - b.threshold).map((s) => [s.id, s.threshold]);
-    (out[ms.metricId] ??= []).push([ms.id, steps]);
+    const list = out[ms.metricId] ?? [];
+    list.push([ms.id, steps]);
+    out[ms.metricId] = list;
   }
   return out;
 }
@@ -78,7 +85,12 @@ function milestonesByMetric(config: RulesConfig): Record<string, unknown[]> {
 function metricMissionsByMetric(config: RulesConfig): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const ch of config.challenges) {
-    for (const m of ch.missions) if (m.type === "metric" && m.metricId) (out[m.metricId] ??= []).push(m.id);
+    for (const m of ch.missions) {
+      if (m.type !== "metric" || !m.metricId) continue;
+      const list = out[m.metricId] ?? [];
+      list.push(m.id);
+      out[m.metricId] = list;
+    }
   }
   return out;
 }
