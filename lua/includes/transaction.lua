@@ -47,16 +47,21 @@ local function payloadJson(tx, milestoneTable)
   return table.concat(out)
 end
 
--- Writes the transaction to the stream (and the unread notifications when it has a note); returns its JSON.
+-- Writes the transaction to the stream as fields u (user), t (transaction) and, for a notification, n
+-- (notification JSON, also stored among the unread ones); returns the transaction JSON.
 local function emitTx(tx, nowText, userId, milestoneTable, streamKey, notifKey)
   local payload = payloadJson(tx, milestoneTable)
   local head = '{"id":' .. jstr(tx.id) .. ',"timestamp":' .. nowText .. ',"type":' .. jstr(tx.type)
   local json = head .. ',"payload":' .. payload .. '}'
-  redis.call("XADD", streamKey, "*", "u", userId, "t", json)
   if tx.note then
     local n = tx.note
-    redis.call("HSET", notifKey, tx.id, head .. ',"display":' .. jstr(n.d) .. ',"title":' .. jstr(n.ti)
-      .. ',"message":' .. jstr(n.me) .. ',"payload":' .. payload .. '}')
+    local note = head .. ',"display":' .. jstr(n.d) .. ',"title":' .. jstr(n.ti) .. ',"message":' .. jstr(n.me)
+      .. ',"payload":' .. payload .. '}'
+    redis.call("HSET", notifKey, tx.id, note)
+    -- The notification rides along so the real-time gateway can push it without another lookup.
+    redis.call("XADD", streamKey, "*", "u", userId, "t", json, "n", note)
+  else
+    redis.call("XADD", streamKey, "*", "u", userId, "t", json)
   end
   return json
 end
