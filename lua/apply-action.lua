@@ -15,8 +15,9 @@
     ARGV[3] "1" when KEYS[3] is a real idempotency key, else ""
     ARGV[4] rate-limit count (0 = no limit)
     ARGV[5] rate-limit window in ms
-    ARGV[6] engine blob (JSON, src/domain/rules/engine-blob.ts)
-    ARGV[7] matched missions, JSON [[missionId, value], ...] in config order
+    ARGV[6] global rule tables (JSON, src/domain/rules/engine-blob.ts)
+    ARGV[7] matched missions, JSON [[missionId, value, challengeId], ...] in config order
+    ARGV[8..] one JSON fragment per challenge, decoded only when the call touches that challenge
 
   Returns {code, text, pending}
     code 0  applied: text = JSON array of the transactions; pending = "\n"-joined "<couponId>\t<challengeId>"
@@ -40,7 +41,12 @@ end
 local limited = chargeRateLimit(rlKey, tonumber(ARGV[4]), tonumber(ARGV[5]), now)
 if limited then return { 2, tostring(limited), "" } end
 
-local R = cjson.decode(ARGV[6])
+-- Most reported actions advance nothing: skip decoding any rules for them.
+if ARGV[7] == "[]" then
+  if ARGV[3] == "1" then redis.call("SET", idemKey, "[]", "PX", 86400000) end
+  return { 0, "[]", "" }
+end
+local G = cjson.decode(ARGV[6])
 local matched = cjson.decode(ARGV[7])
 
 --- @include "includes/profile-state"
@@ -48,13 +54,13 @@ local matched = cjson.decode(ARGV[7])
 --- @include "includes/progress"
 
 for _, pair in ipairs(matched) do
-  advanceMission(pair[1], pair[2])
+  advanceMission(pair[1], pair[2], pair[3])
 end
 runMetricCascade()
 
 local texts = {}
 for i, tx in ipairs(txs) do
-  texts[i] = emitTx(tx, nowText, userId, R.MS, streamKey, notifKey)
+  texts[i] = emitTx(tx, nowText, userId, G.MS, streamKey, notifKey)
 end
 if #txs > 0 then redis.call("HSET", userKey, "seq", seq) end
 local answer = "[" .. table.concat(texts, ",") .. "]"

@@ -1,7 +1,7 @@
 --[[
   Cached reads of the user's profile hash for the duration of one script call. Writes go straight to
   Redis; the caches are updated alongside so later reads in the same call see them.
-  Needs: userKey, R, nowText.
+  Needs: userKey, G (global rule tables), nowText.
 ]]
 local seq = tonumber(redis.call("HGET", userKey, "seq") or "0")
 local txs = {}
@@ -11,7 +11,7 @@ local metricCache, doneCache, chDoneCache = {}, {}, {}
 local function metricValue(id)
   local v = metricCache[id]
   if v == nil then
-    v = tonumber(redis.call("HGET", userKey, "m:" .. id) or "") or R.M[id].d
+    v = tonumber(redis.call("HGET", userKey, "m:" .. id) or "") or G.M[id].d
     metricCache[id] = v
   end
   return v
@@ -33,6 +33,17 @@ local function isChallengeDone(cid)
     chDoneCache[cid] = v
   end
   return v
+end
+
+-- A challenge's rules, decoded from its ARGV fragment the first time this call needs it.
+local challengeCache = {}
+local function challengeRules(cid)
+  local c = challengeCache[cid]
+  if c == nil then
+    c = cjson.decode(ARGV[G.CI[cid]])
+    challengeCache[cid] = c
+  end
+  return c
 end
 
 local function openTx(ttype, cid)

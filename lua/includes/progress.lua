@@ -5,7 +5,7 @@
 local touchedChallenges = {}
 
 local function checkChallenge(cid)
-  local c = R.C[cid]
+  local c = challengeRules(cid)
   for _, mid in ipairs(c.ms) do
     if not isMissionDone(mid) then return end
   end
@@ -16,14 +16,14 @@ local function checkChallenge(cid)
   grantRewards(tx, c, cid)
 end
 
-local function completeMission(mid, m)
+local function completeMission(mid, m, cid)
   redis.call("HSET", userKey, "d:" .. mid, 1)
   doneCache[mid] = true
-  local tx = openTx("missionCompleted", m.c)
+  local tx = openTx("missionCompleted", cid)
   tx.mid = mid
   tx.note = m.n
-  touchedChallenges[m.c] = true
-  checkChallenge(m.c)
+  touchedChallenges[cid] = true
+  checkChallenge(cid)
 end
 
 -- New progress of an action mission, or nil when this value does not advance it.
@@ -43,30 +43,35 @@ local function nextProgress(mid, m, value)
   return 1
 end
 
-local function advanceMission(mid, value)
-  local m = R.MI[mid]
-  if m == nil or isChallengeDone(m.c) or isMissionDone(mid) then return end
-  local c = R.C[m.c]
+local function advanceMission(mid, value, cid)
+  if isChallengeDone(cid) or isMissionDone(mid) then return end
+  local c = challengeRules(cid)
+  local m = c.mi[mid]
   if c.sq and not priorDone(c, m.ix) then return end
   local p = nextProgress(mid, m, value)
   if p == nil then return end
   redis.call("HSET", userKey, "p:" .. mid, p)
-  if p >= m.tg then completeMission(mid, m) end
+  if p >= m.tg then completeMission(mid, m, cid) end
 end
 
+-- Metric missions to evaluate this round, as {missionId, challengeId, order}, in config order.
 local function metricCandidates()
   local seen, list = {}, {}
+  local function add(mid, cid)
+    if seen[mid] then return end
+    seen[mid] = true
+    list[#list + 1] = { mid, cid, challengeRules(cid).mi[mid].o }
+  end
   for metricId in pairs(changedMetrics) do
-    for _, mid in ipairs(R.MM[metricId] or {}) do
-      if not seen[mid] then seen[mid] = true; list[#list + 1] = mid end
-    end
+    for _, pair in ipairs(G.MM[metricId] or {}) do add(pair[1], pair[2]) end
   end
   for cid in pairs(touchedChallenges) do
-    for _, mid in ipairs(R.C[cid].ms) do
-      if not seen[mid] and R.MI[mid].ty == "metric" then seen[mid] = true; list[#list + 1] = mid end
+    local c = challengeRules(cid)
+    for _, mid in ipairs(c.ms) do
+      if c.mi[mid].ty == "metric" then add(mid, cid) end
     end
   end
-  table.sort(list, function(a, b) return R.MI[a].o < R.MI[b].o end)
+  table.sort(list, function(a, b) return a[3] < b[3] end)
   return list
 end
 
@@ -76,12 +81,13 @@ local function runMetricCascade()
     local list = metricCandidates()
     if #list == 0 then return end
     changedMetrics, touchedChallenges = {}, {}
-    for _, mid in ipairs(list) do
-      local m = R.MI[mid]
-      local c = R.C[m.c]
-      if not isMissionDone(mid) and not isChallengeDone(m.c) and inWindow(c)
+    for _, cand in ipairs(list) do
+      local mid, cid = cand[1], cand[2]
+      local c = challengeRules(cid)
+      local m = c.mi[mid]
+      if not isMissionDone(mid) and not isChallengeDone(cid) and inWindow(c)
         and (not c.sq or priorDone(c, m.ix)) and metricValue(m.mt) >= m.tg then
-        completeMission(mid, m)
+        completeMission(mid, m, cid)
       end
     end
   end

@@ -5,7 +5,7 @@
 local changedMetrics = {}
 
 local function grantMetric(tx, id, qty)
-  local def = R.M[id]
+  local def = G.M[id]
   local old = metricValue(id)
   local new = old + qty
   if def.lo ~= nil and new < def.lo then new = def.lo end
@@ -30,7 +30,7 @@ local function grantItem(tx, setId, itemId)
       items[#items + 1] = it
     end
   end
-  if R.I[setId] == 1 then
+  if G.I[setId] == 1 then
     for _, it in ipairs(items) do tx.lost[#tx.lost + 1] = { setId, it } end
     items = {}
   end
@@ -42,7 +42,7 @@ end
 local function grantCoupon(cid, couponId)
   local field = "cp:" .. couponId
   if redis.call("HEXISTS", userKey, field) == 1 then return end
-  local def = R.CP[couponId]
+  local def = G.CP[couponId]
   if def.ty == "shared" then
     redis.call("HSET", userKey, field, def.code)
     local tx = openTx("couponAssigned", cid)

@@ -2,7 +2,7 @@
   Transaction records shared by the scripts that create transactions.
   A record is {id, type, cid, mid?, coupon?, mc = {order = {metricId...}, [metricId] = {old, new}},
   recv = {{setId, itemId}...}, lost = {...}, note = {d, ti, me}?}.
-  Needs: includes/json.lua, and `R` (the decoded engine blob) for milestone steps.
+  Needs: includes/json.lua; emitTx takes the milestone table (global rule tables MS) as an argument.
 ]]
 local function newTx(id, ttype, cid)
   return { id = id, type = ttype, cid = cid, mc = { order = {} }, recv = {}, lost = {} }

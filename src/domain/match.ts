@@ -2,7 +2,7 @@ import { periodIndex } from "./period.js";
 import type { ActionData, CompiledAction } from "./rules/compiled.js";
 
 /** One mission an action advances, with the value the engine needs (docs/engine.md "Inputs"). */
-export type MatchedMission = readonly [missionId: string, value: number | string];
+export type MatchedMission = readonly [missionId: string, value: number | string, challengeId: string];
 
 /**
  * The stateless half of the engine: which of the action's missions this report touches and by what value.
@@ -21,7 +21,7 @@ export function matchMissions(
     if (time?.to !== undefined && now >= time.to) continue;
     if (!m.matches(data)) continue;
     const value = missionValue(m.def.type, m.def.property, m.def.period, data, now, tz);
-    if (value !== undefined) out.push([m.def.id, value]);
+    if (value !== undefined) out.push([m.def.id, value, m.challenge.id]);
   }
   return out;
 }

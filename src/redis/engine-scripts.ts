@@ -1,4 +1,5 @@
 import type { Cluster, Redis } from "ioredis";
+import type { EngineTables } from "../domain/rules/engine-blob.js";
 import { couponPoolKeys, type UserKeys } from "./keys.js";
 import { type LuaScript, loadLuaScript } from "./lua-source.js";
 
@@ -19,8 +20,8 @@ export interface ApplyActionArgs {
   readonly now: number;
   readonly idempotencyKey?: string;
   readonly rateLimit?: { readonly count: number; readonly windowMs: number };
-  readonly engineBlob: string;
-  /** JSON text of the matched missions, `[[missionId, value], ...]`. */
+  readonly engine: EngineTables;
+  /** JSON text of the matched missions, `[[missionId, value, challengeId], ...]`. */
   readonly matchedJson: string;
 }
 
@@ -49,6 +50,8 @@ export class EngineScripts {
   async applyAction(a: ApplyActionArgs): Promise<ApplyOutcome> {
     const k = a.keys;
     const idem = a.idempotencyKey;
+    // Nothing matched: the script only charges the rate limit and stores the key, so ship no rules.
+    const none = a.matchedJson === "[]";
     const reply = (await this.run(
       APPLY,
       k.profile,
@@ -62,8 +65,9 @@ export class EngineScripts {
       idem === undefined ? "" : "1",
       a.rateLimit ? String(a.rateLimit.count) : "0",
       a.rateLimit ? String(a.rateLimit.windowMs) : "0",
-      a.engineBlob,
+      none ? "" : a.engine.global,
       a.matchedJson,
+      ...(none ? [] : a.engine.challenges),
     )) as [number, string, string];
     const [code, text, pending] = reply;
     if (code === 0)

@@ -45,7 +45,6 @@ export class ActionService {
 
   /** Applies one action. Throws RATE_LIMITED (429) or DEPENDENCY_DOWN (503) as AppError. */
   async apply(cmd: ActionCommand): Promise<ActionResult> {
-    const rules = this.rules.current();
     const matched = matchMissions(cmd.action, cmd.data, cmd.now, cmd.tz);
     const limit = cmd.action.rateLimit;
     // Most reported actions advance nothing; without a limit or a key to honour there is nothing to store.
@@ -59,7 +58,7 @@ export class ActionService {
         now: cmd.now,
         idempotencyKey: cmd.idempotencyKey,
         rateLimit: limit,
-        engineBlob: rules.engineBlob,
+        engine: cmd.action.engine,
         matchedJson: JSON.stringify(matched),
       });
       if (outcome.kind === "replay") return { transactionsJson: outcome.answer, replay: true };

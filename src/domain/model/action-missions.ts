@@ -3,7 +3,7 @@ import { completeMission, isOpen, sequentialAllows } from "./completion.js";
 import { advanceProgress } from "./progress.js";
 
 /** One matched mission and its value: count 1, sum number, distinct string, streak period index. */
-export type MatchedMission = readonly [string, number | string];
+export type MatchedMission = readonly [missionId: string, value: number | string, challengeId?: string];
 
 /**
  * Step 3 of docs/engine.md: advances every matched mission in the given (config) order. Completions

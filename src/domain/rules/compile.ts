@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { ActionData, CompiledAction, CompiledMission, CompiledRules } from "./compiled.js";
-import { buildEngineBlob } from "./engine-blob.js";
+import { actionClosure, buildEngineTables } from "./engine-blob.js";
 import { buildPublicConfigBody } from "./public-config.js";
 import type { ChallengeDef, DataType, MissionDef, RulesConfig } from "./types.js";
 import { compileWhere } from "./where.js";
@@ -25,7 +25,7 @@ export function compileRules(config: RulesConfig): CompiledRules {
     coupons: byId(config.coupons),
     challenges: byId(config.challenges),
     missions,
-    engineBlob: buildEngineBlob(config),
+    engine: buildEngineTables(config),
     publicConfigBody: buildPublicConfigBody(config),
   });
 }
@@ -72,6 +72,7 @@ function compileActions(config: RulesConfig): Map<string, CompiledAction> {
         rateLimit: rl && Object.freeze({ count: rl.count, windowMs: rl.perSeconds * 1000 }),
         dataTypes: new Map(Object.entries(def.data ?? {})) as ReadonlyMap<string, DataType>,
         missions: Object.freeze(missionsByAction.get(def.id) ?? []),
+        engine: buildEngineTables(config, actionClosure(config, def.id)),
       }),
     );
   }

@@ -1,3 +1,4 @@
+import type { EngineTables } from "./engine-blob.js";
 import type {
   ActionDef,
   ChallengeDef,
@@ -35,6 +36,8 @@ export interface CompiledAction {
   readonly dataTypes: ReadonlyMap<string, DataType>;
   /** Non-metric missions whose `action` is this one, in config order (challenge order, then mission order). */
   readonly missions: readonly CompiledMission[];
+  /** Engine tables restricted to the challenges this action can affect (its closure through the cascade). */
+  readonly engine: EngineTables;
 }
 
 /** A config compiled once into lookup tables; immutable and shared by all requests. */
@@ -50,8 +53,8 @@ export interface CompiledRules {
   readonly challenges: ReadonlyMap<string, ChallengeDef>;
   /** Mission id → its definition and challenge. */
   readonly missions: ReadonlyMap<string, { readonly def: MissionDef; readonly challenge: ChallengeDef }>;
-  /** The static rule table handed to the Lua engine as one ARGV string (see src/domain/rules/engine-blob.ts). */
-  readonly engineBlob: string;
+  /** The static rule tables handed to the Lua engine as ARGV strings (see src/domain/rules/engine-blob.ts). */
+  readonly engine: EngineTables;
   /** Pre-serialised body of `GET /api/loyalty/config` (SPEC §6: seed fields plus mission target). */
   readonly publicConfigBody: string;
 }

@@ -64,7 +64,8 @@ describe("compileRules lookup tables", () => {
   });
 
   test("the engine blob is built from the same config", () => {
-    assert.equal(typeof JSON.parse(rules.engineBlob), "object");
+    assert.equal(typeof JSON.parse(rules.engine.global), "object");
+    assert.equal(rules.engine.challenges.length, rules.config.challenges.length);
   });
 });
 
