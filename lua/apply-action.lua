@@ -25,9 +25,6 @@
     code 1  idempotent replay: text = the stored answer
     code 2  rate limited: text = milliseconds until the window ends
 ]]
---- @include "includes/json"
---- @include "includes/transaction"
-
 local userKey, notifKey, idemKey, rlKey, streamKey, pendKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local userId, nowText = ARGV[1], ARGV[2]
 local now = tonumber(nowText)
@@ -46,6 +43,9 @@ if ARGV[7] == "[]" then
   if ARGV[3] == "1" then redis.call("SET", idemKey, "[]", "PX", 86400000) end
   return { 0, "[]", "" }
 end
+-- Function definitions cost time on every call, so they come after the fast paths above.
+--- @include "includes/json"
+--- @include "includes/transaction"
 local G = cjson.decode(ARGV[6])
 local matched = cjson.decode(ARGV[7])
 

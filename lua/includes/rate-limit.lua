@@ -15,7 +15,7 @@ local function chargeRateLimit(key, limit, windowMs, now)
   end
   count = count + 1
   -- The TTL only collects idle keys; at least a minute, so short windows never expire mid-window.
-  redis.call("SET", key, jnum(start) .. ":" .. count, "PX", math.max(windowMs, 60000))
+  redis.call("SET", key, string.format("%d", start) .. ":" .. count, "PX", math.max(windowMs, 60000))
   if count > limit then return start + windowMs - now end
   return nil
 end
