@@ -1,0 +1,59 @@
+import { type ClickHouseClient, ClickHouseLogLevel, createClient } from "@clickhouse/client";
+import { bareStatement, type ClickHouseEngine, checkedTableName, type JsonRow } from "./engine.js";
+import type { ServerAddress } from "./server-url.js";
+
+/**
+ * Settings sent with every request. Only settings that ClickHouse 18.16 knows may appear here: an unknown
+ * setting fails the whole request there ("Unknown setting"). The client's own default adds just
+ * `enable_http_compression=1`, which 18.16 supports.
+ */
+const SETTINGS = {
+  // 18.16 already quotes UInt64 in JSON by default; pinned so both backends return identical rows.
+  output_format_json_quote_64bit_integers: 1,
+} as const;
+
+/** ClickHouse over HTTP through @clickhouse/client (CLICKHOUSE_URL); works with servers from 18.16 on. */
+export class ServerClickHouseEngine implements ClickHouseEngine {
+  readonly kind = "server";
+  private readonly client: ClickHouseClient;
+
+  constructor(address: ServerAddress) {
+    this.client = createClient({
+      url: address.url,
+      username: address.username,
+      password: address.password,
+      database: address.database,
+      clickhouse_settings: SETTINGS,
+      application: "loyalty-api",
+      // Every failure already rejects to the caller, who reports it; the client's own log would print it twice.
+      log: { level: ClickHouseLogLevel.OFF },
+    });
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.client.command({ query: bareStatement(sql) });
+  }
+
+  async insertRows(table: string, rows: readonly JsonRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.client.insert({ table: checkedTableName(table), values: [...rows], format: "JSONEachRow" });
+  }
+
+  async select(sql: string): Promise<JsonRow[]> {
+    const result = await this.client.query({ query: bareStatement(sql), format: "JSONEachRow" });
+    return result.json<JsonRow>();
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      // A query, not the client's /ping: /ping answers without checking credentials or the database.
+      return (await this.select("SELECT 1 AS ok")).length === 1;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}

@@ -1,0 +1,48 @@
+import type { ClickHouseEngine } from "../clickhouse/engine.js";
+
+/** The analysts' table of every transaction (docs/analytics.md describes each column). */
+export const TRANSACTIONS_TABLE = "transactions";
+
+/**
+ * One row per transaction. ReplacingMergeTree keeps one row per sorting key (user_id, ts, seq, id), which
+ * is one row per (user, transaction id) because an id is `<ts>-<seq>`; a retried insert therefore
+ * collapses on merge, and readers use FINAL so they never see the duplicate before it does.
+ * Only types ClickHouse 18.16 has (no DateTime64, Map, LowCardinality, Bool): epoch ms as UInt64,
+ * key→value changes as parallel arrays, a milestone step of `null` as "".
+ */
+const CREATE_TRANSACTIONS = `
+CREATE TABLE IF NOT EXISTS ${TRANSACTIONS_TABLE}
+(
+    user_id String,
+    ts UInt64,
+    day Date,
+    id String,
+    seq UInt64,
+    type String,
+    challenge_id String,
+    mission_id String,
+    coupon_id String,
+    metric_ids Array(String),
+    metric_old Array(Float64),
+    metric_new Array(Float64),
+    metric_delta Array(Float64),
+    item_set_ids Array(String),
+    item_ids Array(String),
+    item_changes Array(Int8),
+    milestone_ids Array(String),
+    milestone_old Array(String),
+    milestone_new Array(String),
+    payload String,
+    inserted_at UInt64
+)
+ENGINE = ReplacingMergeTree(inserted_at)
+PARTITION BY toYYYYMM(day)
+ORDER BY (user_id, ts, seq, id)`;
+
+/** Every migration in order; each is idempotent so running them on every start is safe. */
+export const MIGRATIONS: readonly string[] = [CREATE_TRANSACTIONS];
+
+/** Creates the history schema if missing. */
+export async function migrateHistorySchema(engine: ClickHouseEngine): Promise<void> {
+  for (const statement of MIGRATIONS) await engine.exec(statement);
+}
