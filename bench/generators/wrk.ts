@@ -1,0 +1,49 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import type { LoadResult, LoadSpec } from "./load-result.js";
+
+const run = promisify(execFile);
+const SCRIPT = fileURLToPath(new URL("./wrk-requests.lua", import.meta.url));
+
+/** wrk's summary as printed by wrk-requests.lua. */
+interface WrkSummary {
+  requests: number;
+  duration_us: number;
+  connect: number;
+  read: number;
+  write: number;
+  status: number;
+  timeout: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+/**
+ * wrk (C, one thread like the issue's reference figures) replaying the same prebuilt list. wrk 4 has no
+ * fixed-rate mode (that is wrk2), so fixed-rate runs always use autocannon.
+ */
+export async function runWrk(spec: LoadSpec): Promise<LoadResult> {
+  if (spec.rate) throw new Error("wrk has no fixed-rate mode; use autocannon for fixed-rate phases");
+  const args = ["-t1", `-c${spec.connections}`, `-d${spec.seconds}s`, "--timeout", "10s", "-s", SCRIPT];
+  const { stdout } = await run("wrk", [...args, `http://127.0.0.1:${spec.port}`], {
+    env: { ...process.env, BENCH_WRK_FILE: spec.files.tsv },
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const line = stdout.split("\n").find((l) => l.startsWith("WRK_JSON "));
+  if (line === undefined) throw new Error(`wrk printed no summary:\n${stdout}`);
+  const s = JSON.parse(line.slice("WRK_JSON ".length)) as WrkSummary;
+  const seconds = s.duration_us / 1e6;
+  return {
+    generator: "wrk",
+    completed: s.requests,
+    seconds,
+    rps: s.requests / seconds,
+    latencyMs: { p50: s.p50 / 1000, p90: s.p90 / 1000, p99: s.p99 / 1000, max: s.max / 1000 },
+    non2xx: s.status,
+    statuses: {},
+    errors: s.connect + s.read + s.write + s.timeout,
+  };
+}

@@ -1,0 +1,101 @@
+import type { Redis } from "ioredis";
+import { HISTORY_GROUP } from "../../src/history/ingest-names.js";
+import { streamKey } from "../../src/redis/keys.js";
+import { sleep } from "../processes/child.js";
+import { ACTION_PATH } from "../workload/request-list.js";
+import { mintTokens } from "../workload/users.js";
+import { percentiles } from "./percentiles.js";
+
+/** Lag from an action's 200 to its transaction showing in GET /history, sampled under load. */
+export interface IngestionLag {
+  readonly samples: number;
+  readonly timeouts: number;
+  readonly ms: ReturnType<typeof percentiles>;
+}
+
+const HISTORY_PATH = "/api/loyalty/history?limit=100";
+const GIVE_UP_MS = 10_000;
+
+/** True when the server has GET /history (the route answers something other than 404). */
+export async function historyRouteExists(port: number): Promise<boolean> {
+  const token = mintTokens(["bench-history-check"]).tokens.get("bench-history-check")!;
+  const res = await fetch(`http://127.0.0.1:${port}${HISTORY_PATH}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  await res.arrayBuffer();
+  return res.status !== 404;
+}
+
+/**
+ * Every `everyMs` while the load runs, a fresh probe user reports `login`, which completes the one-step
+ * "First login" challenge, so the 200 carries transaction ids; the probe then polls that user's history
+ * until the last id shows. Fresh users keep each probe's history tiny, so the poll measures ingestion,
+ * not paging. Returns a stop function that resolves the figures once in-flight probes finish.
+ */
+export function startLagProbe(port: number, runId: string, everyMs = 100): () => Promise<IngestionLag> {
+  const lags: number[] = [];
+  let timeouts = 0;
+  let running = true;
+  const inflight: Promise<void>[] = [];
+  const base = `http://127.0.0.1:${port}`;
+  const probe = async (i: number): Promise<void> => {
+    const userId = `lag-${runId}-${i}`;
+    const headers = { authorization: `Bearer ${mintTokens([userId]).tokens.get(userId)}` };
+    const post = await fetch(base + ACTION_PATH, {
+      method: "POST",
+      headers: { ...headers, "content-type": "application/json" },
+      body: '{"action":"login"}',
+    });
+    const text = await post.text();
+    if (post.status !== 200) return;
+    const ids = [...text.matchAll(/"id":"(\d+-\d+)"/g)].map((m) => m[1]);
+    if (ids.length === 0) return;
+    const acked = performance.now();
+    while (performance.now() - acked < GIVE_UP_MS) {
+      const page = await (await fetch(base + HISTORY_PATH, { headers })).text();
+      if (page.includes(`"${ids[ids.length - 1]}"`)) return void lags.push(performance.now() - acked);
+      await sleep(10);
+    }
+    timeouts++;
+  };
+  const loop = (async () => {
+    for (let i = 0; running; i++) {
+      inflight.push(probe(i).catch(() => void timeouts++));
+      await sleep(everyMs);
+    }
+  })();
+  return async () => {
+    running = false;
+    await loop;
+    await Promise.all(inflight);
+    return { samples: lags.length, timeouts, ms: percentiles(lags) };
+  };
+}
+
+/**
+ * Waits until the history consumer group has read and acknowledged every stream entry (lag 0, pending 0)
+ * on every partition, so the audit compares Redis against a history that has caught up. Resolves false
+ * on timeout; a partition without the group (history not running) counts as drained.
+ */
+export async function waitForIngestionDrain(
+  redis: Redis,
+  partitions: number,
+  timeoutMs: number,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    let busy = 0;
+    for (let p = 0; p < partitions; p++) {
+      const groups = (await redis.call("XINFO", "GROUPS", streamKey(p)).catch(() => [])) as unknown[][];
+      for (const g of groups) {
+        const info = new Map<string, unknown>();
+        for (let i = 0; i < g.length; i += 2) info.set(String(g[i]), g[i + 1]);
+        if (info.get("name") !== HISTORY_GROUP) continue;
+        if (Number(info.get("pending")) > 0 || Number(info.get("lag") ?? 1) !== 0) busy++;
+      }
+    }
+    if (busy === 0) return true;
+    await sleep(250);
+  }
+  return false;
+}

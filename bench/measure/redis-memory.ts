@@ -1,0 +1,35 @@
+import type { Redis } from "ioredis";
+
+/** `used_memory` from INFO memory, in bytes. */
+export async function usedMemory(redis: Redis): Promise<number> {
+  const info = await redis.info("memory");
+  const match = /^used_memory:(\d+)/m.exec(info);
+  if (!match) throw new Error("INFO memory has no used_memory");
+  return Number(match[1]);
+}
+
+/** Profile hashes (`ly:{pN}:u:<user>`) whose user id matches `userPattern` (a glob), counted with SCAN. */
+export async function countProfiles(redis: Redis, userPattern = "*"): Promise<number> {
+  let cursor = "0";
+  let count = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", `ly:*:u:${userPattern}`, "COUNT", 10_000);
+    count += keys.length;
+    cursor = next;
+  } while (cursor !== "0");
+  return count;
+}
+
+/**
+ * Mean `MEMORY USAGE` of up to `max` profile hashes: the profile alone, without the transactions still
+ * waiting in the partition streams or notifications, which the used_memory delta includes.
+ */
+export async function meanProfileBytes(redis: Redis, max = 500): Promise<number> {
+  const [, keys] = await redis.scan("0", "MATCH", "ly:*:u:*", "COUNT", max * 4);
+  const sample = keys.slice(0, max);
+  if (sample.length === 0) return 0;
+  const pipe = redis.pipeline();
+  for (const key of sample) pipe.call("MEMORY", "USAGE", key, "SAMPLES", "0");
+  const sizes = (await pipe.exec())!.map(([, bytes]) => Number(bytes));
+  return sizes.reduce((a, b) => a + b, 0) / sizes.length;
+}

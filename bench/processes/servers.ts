@@ -1,0 +1,77 @@
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { BENCH_JWT_SECRET } from "../workload/users.js";
+import { type Child, freePort, startTsChild, stopChild, waitForHttp } from "./child.js";
+
+/** A server under test, in its own process on 127.0.0.1. */
+export interface ServerUnderTest {
+  readonly port: number;
+  readonly logFile: string;
+  /** SIGTERM and wait; resolves the exit code (the API must drain and exit 0). */
+  stop(): Promise<number | null>;
+}
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+export const BENCH_CONFIG = here("../bench-config.yaml");
+export const PARTITIONS = 64;
+
+async function start(
+  name: string,
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  tmp: string,
+  readyPath: string,
+  anyStatus: boolean,
+): Promise<ServerUnderTest> {
+  const port = await freePort();
+  const logFile = join(tmp, `${name}.log`);
+  const child: Child = startTsChild(name, entry, { ...env, PORT: String(port), HOST: "127.0.0.1" }, logFile);
+  await waitForHttp(child, `http://127.0.0.1:${port}${readyPath}`, logFile, {
+    anyStatus,
+    timeoutMs: 120_000,
+  });
+  return { port, logFile, stop: () => stopChild(child) };
+}
+
+/** Baseline (a): bench/baselines/echo.ts. */
+export function startEcho(tmp: string): Promise<ServerUnderTest> {
+  return start("echo", here("../baselines/echo.ts"), process.env, tmp, "/", false);
+}
+
+/** Baseline (b): bench/baselines/skeleton.ts on db 1 of the bench Redis (flushed afterwards). */
+export function startSkeleton(tmp: string, redisPort: number): Promise<ServerUnderTest> {
+  const env = {
+    ...process.env,
+    REDIS_URL: `redis://127.0.0.1:${redisPort}/1`,
+    JWT_SECRET: BENCH_JWT_SECRET,
+    LOYALTY_PARTITIONS: String(PARTITIONS),
+  };
+  // It answers a tokenless GET with 401: any answer means it listens.
+  return start("skeleton", here("../baselines/skeleton.ts"), env, tmp, "/", true);
+}
+
+/**
+ * The real API (src/server.ts) with the bench rules, the bench Redis, a temp LOYALTY_DATA_DIR for the
+ * embedded history, and no CLICKHOUSE_URL or ADMIN_API_KEY inherited from the caller's shell.
+ */
+export function startApi(tmp: string, redisUrl: string): Promise<ServerUnderTest> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    LOYALTY_CONFIG: BENCH_CONFIG,
+    REDIS_URL: redisUrl,
+    JWT_SECRET: BENCH_JWT_SECRET,
+    LOYALTY_DATA_DIR: join(tmp, "data"),
+    LOYALTY_PARTITIONS: String(PARTITIONS),
+    LOG_LEVEL: "warn",
+  };
+  delete env.CLICKHOUSE_URL;
+  delete env.ADMIN_API_KEY;
+  return start(
+    "api",
+    fileURLToPath(new URL("../../src/server.ts", import.meta.url)),
+    env,
+    tmp,
+    "/health/ready",
+    false,
+  );
+}

@@ -1,0 +1,91 @@
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { AuditReport } from "../audit.js";
+import type { LoadResult } from "../generators/load-result.js";
+import type { IngestionLag } from "../measure/ingestion-lag.js";
+
+/** Where results land: `bench/results/<date>.json`. */
+export const RESULTS_DIR = fileURLToPath(new URL("../results/", import.meta.url));
+
+/** One measured phase: which server, which request shape, which generator, and the figures. */
+export interface PhaseResult extends LoadResult {
+  /** e.g. `echo`, `skeleton`, `POST /action`, `POST /action @ 1M users`. */
+  readonly name: string;
+  readonly server: "echo" | "skeleton" | "api";
+  /** Baselines are run once per shape so every ratio compares identical requests. */
+  readonly shape: "post" | "get";
+  /** Throughput over echo (a) and over skeleton (b) of the same generator and shape. */
+  readonly ratios?: { readonly echo?: number; readonly skeleton?: number };
+  readonly fixedRate?: number;
+}
+
+/** Everything one run measured; bench:check reads the latest of these. */
+export interface BenchResults {
+  readonly date: string;
+  readonly smoke: boolean;
+  readonly machine: {
+    readonly nproc: number;
+    readonly cpu: string;
+    readonly node: string;
+    readonly redis: string;
+  };
+  readonly options: Record<string, unknown>;
+  readonly workload: Record<string, unknown>;
+  readonly phases: PhaseResult[];
+  readonly ingestion: IngestionLag | { readonly skipped: string };
+  readonly memory: Record<string, number>;
+  readonly scale?: {
+    readonly smallUsers: number;
+    readonly population: number;
+    readonly populateMs: number;
+    readonly mintMsLarge: number;
+    readonly generators: Record<
+      string,
+      { readonly small: number; readonly large: number; readonly ratio: number }
+    >;
+  };
+  readonly audit: AuditReport;
+  readonly notes: string[];
+}
+
+/** Fills each API phase's ratios from the baselines of the same generator and shape. */
+export function withRatios(phases: readonly PhaseResult[]): PhaseResult[] {
+  const base = (server: string, p: PhaseResult) =>
+    phases.find(
+      (b) => b.server === server && b.shape === p.shape && b.generator === p.generator && !b.fixedRate,
+    );
+  return phases.map((p) => {
+    if (p.server !== "api") return p;
+    const echo = base("echo", p)?.rps;
+    const skeleton = base("skeleton", p)?.rps;
+    return {
+      ...p,
+      ratios: { echo: echo ? p.rps / echo : undefined, skeleton: skeleton ? p.rps / skeleton : undefined },
+    };
+  });
+}
+
+/** Writes the results; the file name is the run's start time, so names sort chronologically. */
+export function writeResults(results: BenchResults): string {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = join(RESULTS_DIR, `${results.date.replaceAll(":", "-").replace(/\.\d+Z$/, "Z")}.json`);
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  return file;
+}
+
+/** The most recent results file, or undefined when there is none. */
+export function readLatestResults(): { file: string; results: BenchResults } | undefined {
+  let names: string[];
+  try {
+    names = readdirSync(RESULTS_DIR)
+      .filter((n) => n.endsWith(".json"))
+      .sort();
+  } catch {
+    return undefined;
+  }
+  const last = names[names.length - 1];
+  if (last === undefined) return undefined;
+  const file = join(RESULTS_DIR, last);
+  return { file, results: JSON.parse(readFileSync(file, "utf8")) as BenchResults };
+}

@@ -1,0 +1,180 @@
+/**
+ * `npm run bench`: starts its own Redis (AOF everysec), measures baselines (a) echo and (b) skeleton,
+ * then the real API (src/server.ts) with the same connections, duration and requests, then ingestion
+ * lag, Redis memory, 1M-vs-10k users, and audits correctness. Prints a table, writes
+ * bench/results/<date>.json, and exits non-zero when the audit fails. All load goes to 127.0.0.1.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { availableParallelism, cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { readClickHouseHistory, readStreamHistory } from "./audit/history-source.js";
+import { auditRun, type Baseline, baselineFromProfile, metricDefaults } from "./audit.js";
+import { runAutocannon } from "./generators/autocannon.js";
+import {
+  historyRouteExists,
+  type IngestionLag,
+  startLagProbe,
+  waitForIngestionDrain,
+} from "./measure/ingestion-lag.js";
+import { countProfiles, meanProfileBytes, usedMemory } from "./measure/redis-memory.js";
+import { readOptions } from "./options.js";
+import { generatorsOf, type PhaseSpec, runBaselines, runPhase } from "./phases.js";
+import { startBenchRedis } from "./processes/redis-server.js";
+import { BENCH_CONFIG, PARTITIONS, type ServerUnderTest, startApi } from "./processes/servers.js";
+import { type BenchResults, type PhaseResult, withRatios, writeResults } from "./report/results.js";
+import { renderResults } from "./report/table.js";
+import { runScale, type ScaleRun } from "./scale.js";
+import { ADVANCING_SHARE } from "./workload/action-mix.js";
+import { buildRequestFiles, type ListSpec } from "./workload/request-list.js";
+import { benchUserId } from "./workload/users.js";
+
+const opts = readOptions(process.argv.slice(2), process.env);
+const date = new Date().toISOString();
+const tmp = mkdtempSync(join(tmpdir(), "loyalty-bench-"));
+mkdirSync(join(tmp, "redis"));
+const notes: string[] = [];
+const phases: PhaseResult[] = [];
+let ingestion: IngestionLag | { skipped: string } = { skipped: "not measured" };
+let scale: ScaleRun | undefined;
+const redis = await startBenchRedis(join(tmp, "redis"));
+let api: ServerUnderTest | undefined;
+let exitCode = 1;
+
+try {
+  console.log(`bench: ${JSON.stringify(opts)}; temp dir ${tmp}`);
+  const list = (name: string, shape: ListSpec["shape"]) =>
+    buildRequestFiles(tmp, {
+      name,
+      count: opts.requests,
+      seed: opts.seed, // one seed for every list: the same users in the same order, whatever the endpoint
+      drawUser: (r) => benchUserId(Math.floor(r() * opts.users)),
+      shape,
+    });
+  const action = list("action", { kind: "action", idempotentShare: opts.idempotentShare });
+  const get = (name: string, query = "") => list(name, { kind: "get", path: `/api/loyalty/${name}${query}` });
+  const [profile, notifications, history] = [
+    get("profile"),
+    get("notifications"),
+    get("history", "?limit=50"),
+  ];
+  console.log(
+    `request lists: ${action.count} requests, ${action.distinctUsers} users, tokens minted in ${Math.round(action.mintMs)} ms`,
+  );
+
+  console.log("baselines:");
+  phases.push(...(await runBaselines(opts, tmp, redis, { post: action, get: profile })));
+
+  const memoryBefore = await usedMemory(redis.client);
+  api = await startApi(tmp, redis.url);
+  const hasHistory = await historyRouteExists(api.port);
+  const phase = (name: string, shape: PhaseSpec["shape"], files: typeof action): PhaseSpec => ({
+    name,
+    server: "api",
+    shape,
+    port: api!.port,
+    files,
+  });
+  console.log(`API (pid log ${api.logFile}), history route ${hasHistory ? "present" : "absent"}:`);
+  for (const generate of generatorsOf(opts)) {
+    // Lag is sampled during the autocannon POST phase; autocannon's load runs in worker threads, so the
+    // probe on the main thread does not slow the generator.
+    const probing = hasHistory && generate === runAutocannon;
+    const stopProbe = probing ? startLagProbe(api.port, date.replace(/\D/g, "")) : undefined;
+    phases.push(...(await runPhase(opts, phase("POST /action", "post", action), [generate])));
+    if (stopProbe) ingestion = await stopProbe();
+  }
+  if (!hasHistory) ingestion = { skipped: "GET /api/loyalty/history is absent (404) in this build" };
+  phases.push(...(await runPhase(opts, phase("GET /profile", "get", profile), generatorsOf(opts))));
+  phases.push(
+    ...(await runPhase(opts, phase("GET /notifications", "get", notifications), generatorsOf(opts))),
+  );
+  if (hasHistory)
+    phases.push(...(await runPhase(opts, phase("GET /history", "get", history), generatorsOf(opts))));
+  else notes.push("GET /history phase skipped: the route is absent (404) in this build");
+
+  const saturated = phases.find((p) => p.name === "POST /action" && p.generator === "autocannon")!;
+  phases.push(
+    ...(await runPhase(opts, phase("POST /action", "post", action), [runAutocannon], saturated.rps / 2)),
+  );
+  notes.push(
+    "fixed-rate phase: autocannon paces per connection per second (bursty, not wrk2-style); wrk 4 has no fixed rate",
+  );
+
+  const profiles = await countProfiles(redis.client);
+  const memoryAfter = await usedMemory(redis.client);
+  const memory: Record<string, number> = {
+    usedBeforeBytes: memoryBefore,
+    usedAfterBytes: memoryAfter,
+    profiles,
+    perUserBytes: (memoryAfter - memoryBefore) / Math.max(1, profiles),
+    profileHashBytes: await meanProfileBytes(redis.client),
+  };
+  notes.push(
+    "perUserBytes = used_memory delta over the API phases / users with a profile; it includes partition streams, notifications and idempotency keys",
+  );
+
+  if (opts.population > 0) {
+    console.log("scale:");
+    scale = await runScale(opts, tmp, redis.client, api.port, generatorsOf(opts));
+    phases.push(...scale.phases);
+    memory.populatedProfileBytes = scale.population.bytesPerUser;
+  }
+
+  if (hasHistory && !(await waitForIngestionDrain(redis.client, PARTITIONS, 120_000))) {
+    notes.push("history ingestion had not drained after 120 s; the audit compares against what it had");
+  }
+  const apiExit = await api.stop();
+  api = undefined;
+  if (apiExit !== 0) notes.push(`the API exited with code ${apiExit} on SIGTERM (expected 0)`);
+
+  console.log("audit:");
+  const read = hasHistory
+    ? await readClickHouseHistory(join(tmp, "data"))
+    : await readStreamHistory(redis.client, PARTITIONS);
+  if (!hasHistory)
+    notes.push("audit read the Redis partition streams: history (ClickHouse) is not wired into this build");
+  const defaults: Baseline = { metrics: metricDefaults(BENCH_CONFIG), completions: 0 };
+  const populated = baselineFromProfile(defaults, scale?.population.template ?? {});
+  const audit = await auditRun(redis.client, read, (userId) =>
+    userId.startsWith("pu") ? populated : defaults,
+  );
+
+  const results: BenchResults = {
+    date,
+    smoke: opts.duration < 10 || opts.users < 100_000 || opts.population < 1_000_000,
+    machine: {
+      nproc: availableParallelism(),
+      cpu: cpus()[0]?.model ?? "unknown",
+      node: process.version,
+      redis: await redisVersion(),
+    },
+    options: { ...opts },
+    workload: {
+      challenges: 24,
+      advancingShare: ADVANCING_SHARE,
+      listLength: action.count,
+      distinctUsers: action.distinctUsers,
+      mintMs: Math.round(action.mintMs),
+    },
+    phases: withRatios(phases),
+    ingestion,
+    memory,
+    scale: scale?.summary,
+    audit,
+    notes,
+  };
+  console.log(`\n${renderResults(results)}\n\nresults: ${writeResults(results)}`);
+  exitCode = audit.pass ? 0 : 1;
+} catch (error) {
+  console.error(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  console.error(`logs kept in ${tmp}`);
+} finally {
+  if (api) await api.stop();
+  await redis.stop();
+  if (!opts.keep && exitCode === 0) rmSync(tmp, { recursive: true, force: true });
+}
+process.exit(exitCode);
+
+async function redisVersion(): Promise<string> {
+  return /redis_version:(\S+)/.exec(await redis.client.info("server"))?.[1] ?? "unknown";
+}

@@ -1,0 +1,79 @@
+import type { Redis } from "ioredis";
+import type { Generator } from "./generators/load-result.js";
+import { type Population, populateProfiles, typicalProfile } from "./measure/populate.js";
+import type { BenchOptions } from "./options.js";
+import { runPhase } from "./phases.js";
+import { PARTITIONS } from "./processes/servers.js";
+import type { BenchResults, PhaseResult } from "./report/results.js";
+import { buildRequestFiles } from "./workload/request-list.js";
+import { populatedUserId } from "./workload/users.js";
+
+/** The scale comparison: the same POST /action phase drawing users from a small set and from all. */
+export interface ScaleRun {
+  readonly phases: PhaseResult[];
+  readonly summary: NonNullable<BenchResults["scale"]>;
+  readonly population: Population;
+}
+
+/**
+ * Prepopulates `opts.population` typical profiles, then runs POST /action twice with lists of the same
+ * length and mix: users drawn from the first `smallUsers` populated users, then from all of them. Both
+ * sides hit existing profiles, so the only difference is how many distinct keys (and tokens) are hot.
+ */
+export async function runScale(
+  opts: BenchOptions,
+  tmp: string,
+  redis: Redis,
+  port: number,
+  gens: Generator[],
+): Promise<ScaleRun> {
+  const template = await typicalProfile(redis);
+  const population = await populateProfiles(redis, opts.population, template, PARTITIONS);
+  console.log(
+    `  populated ${opts.population} profiles (${Object.keys(template).length} fields each) in ` +
+      `${Math.round(population.ms)} ms, ${Math.round(population.bytesPerUser)} B/user`,
+  );
+  const smallUsers = Math.min(opts.smallUsers, opts.population);
+  const list = (name: string, users: number) =>
+    buildRequestFiles(tmp, {
+      name,
+      count: opts.requests,
+      seed: opts.seed + 7,
+      drawUser: (r) => populatedUserId(Math.floor(r() * users)),
+      shape: { kind: "action", idempotentShare: opts.idempotentShare },
+    });
+  const small = list("scale-small", smallUsers);
+  const large = list("scale-large", opts.population);
+  console.log(`  minted ${large.distinctUsers} tokens for the large list in ${Math.round(large.mintMs)} ms`);
+  const phase = (name: string, files: typeof small) => ({
+    name,
+    server: "api" as const,
+    shape: "post" as const,
+    port,
+    files,
+  });
+  const smallRuns = await runPhase(opts, phase(`POST /action @ ${label(smallUsers)} users`, small), gens);
+  const largeRuns = await runPhase(
+    opts,
+    phase(`POST /action @ ${label(opts.population)} users`, large),
+    gens,
+  );
+  const generators: Record<string, { small: number; large: number; ratio: number }> = {};
+  for (const s of smallRuns) {
+    const l = largeRuns.find((x) => x.generator === s.generator);
+    if (l) generators[s.generator] = { small: s.rps, large: l.rps, ratio: l.rps / s.rps };
+  }
+  return {
+    phases: [...smallRuns, ...largeRuns],
+    population,
+    summary: {
+      smallUsers,
+      population: opts.population,
+      populateMs: population.ms,
+      mintMsLarge: large.mintMs,
+      generators,
+    },
+  };
+}
+
+const label = (n: number): string => (n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}k` : String(n));

@@ -1,0 +1,101 @@
+import type { BenchResults, PhaseResult } from "./report/results.js";
+
+/** One target of issue 8, judged on one results file. */
+export interface TargetVerdict {
+  readonly target: string;
+  readonly status: "PASS" | "FAIL" | "SKIP";
+  readonly measured: string;
+}
+
+type Judge = (r: BenchResults) => TargetVerdict[];
+
+const find = (r: BenchResults, name: string, generator: string, fixed = false): PhaseResult | undefined =>
+  r.phases.find((p) => p.name === name && p.generator === generator && Boolean(p.fixedRate) === fixed);
+const generators = (r: BenchResults): string[] => [...new Set(r.phases.map((p) => p.generator))];
+const verdict = (target: string, ok: boolean | undefined, measured: string): TargetVerdict => ({
+  target,
+  status: ok === undefined ? "SKIP" : ok ? "PASS" : "FAIL",
+  measured,
+});
+const pct = (x: number | undefined) => (x === undefined ? "n/a" : `${(x * 100).toFixed(1)}%`);
+
+const ratioTarget =
+  (name: string, min: number): Judge =>
+  (r) =>
+    generators(r).map((g) => {
+      const ratio = find(r, name, g)?.ratios?.skeleton;
+      return verdict(
+        `${name} >= ${min * 100}% of skeleton (b) [${g}]`,
+        ratio === undefined ? undefined : ratio >= min,
+        pct(ratio),
+      );
+    });
+
+/** The targets, in the issue's order. Ratios and latencies come from the same run as their baselines. */
+export const TARGETS: readonly Judge[] = [
+  ratioTarget("POST /action", 0.8),
+  (r) =>
+    generators(r).map((g) => {
+      const p99 = find(r, "POST /action", g)?.latencyMs.p99;
+      return verdict(
+        `POST /action p99 <= 10 ms at saturation [${g}]`,
+        p99 === undefined ? undefined : p99 <= 10,
+        `${p99} ms`,
+      );
+    }),
+  (r) => {
+    const fixed = r.phases.find((p) => p.name === "POST /action" && p.fixedRate);
+    const p99 = fixed?.latencyMs.p99;
+    const rate = fixed ? `${p99} ms @ ${Math.round(fixed.fixedRate!)} req/s` : "not run";
+    return [
+      verdict(
+        "POST /action p99 <= 2 ms at half the saturated rate [autocannon]",
+        p99 === undefined ? undefined : p99 <= 2,
+        rate,
+      ),
+    ];
+  },
+  ratioTarget("GET /profile", 0.9),
+  (r) =>
+    Object.entries(r.scale?.generators ?? {}).map(([g, s]) =>
+      verdict(
+        `${r.scale!.population} users within 20% of ${r.scale!.smallUsers} [${g}]`,
+        s.ratio >= 0.8,
+        `${Math.round(s.large)} vs ${Math.round(s.small)} req/s (${pct(s.ratio)})`,
+      ),
+    ),
+  (r) => {
+    const perUser = r.memory.perUserBytes;
+    return [
+      verdict(
+        "Redis memory <= 1 KB per user",
+        perUser === undefined ? undefined : perUser <= 1024,
+        `${Math.round(perUser)} B/user`,
+      ),
+    ];
+  },
+  (r) => {
+    const lag = r.ingestion;
+    if ("skipped" in lag) return [verdict("ingestion lag p99 < 1 s", undefined, lag.skipped)];
+    const ok = lag.samples > 0 && lag.timeouts === 0 && lag.ms.p99 < 1000;
+    return [
+      verdict(
+        "ingestion lag p99 < 1 s",
+        ok,
+        `${Math.round(lag.ms.p99)} ms over ${lag.samples} samples, ${lag.timeouts} timeouts`,
+      ),
+    ];
+  },
+  (r) => [
+    verdict(
+      "correctness audit",
+      r.audit.pass,
+      `${r.audit.profiles} profiles, ${r.audit.transactions} transactions`,
+    ),
+  ],
+];
+
+/** Every verdict for a results file. */
+export function evaluateTargets(results: BenchResults): TargetVerdict[] {
+  return TARGETS.flatMap((judge) => judge(results));
+}
