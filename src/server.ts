@@ -1,9 +1,13 @@
+import { startConfigSync } from "./admin/config-startup.js";
 import { createTokenVerifier } from "./auth/verifier.js";
 import { createServices } from "./composition.js";
 import { readSettings } from "./config/env.js";
 import { loadRulesFile } from "./config/load-rules.js";
+import { startHistoryFromSettings } from "./history/ingest-runtime.js";
 import { buildApp } from "./http/app.js";
+import { startRealtimeFromSettings } from "./realtime/realtime-runtime.js";
 import { connectRedis } from "./redis/connect.js";
+import { startWebhooksFromSettings } from "./webhooks/webhook-runtime.js";
 
 /** Starts the API: settings, config, Redis, HTTP; drains on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -11,12 +15,24 @@ async function main(): Promise<void> {
   const rules = loadRulesFile(settings.rulesPath);
   const redis = await connectRedis(settings.redisUrl);
   const services = createServices(redis, rules, settings.partitions);
+  const configSync = await startConfigSync(services.configs, redis, rules, log);
+  // History: ClickHouse store, GET /history, and (by default) the ingestion workers in this process.
+  const history = await startHistoryFromSettings(settings, settings.history.embeddedWorkers, (o) =>
+    console.error(JSON.stringify(o)),
+  );
+  // Real-time push (every node tails the streams) and operator webhooks (WEBHOOKS_CONFIG), issue 4.
+  const realtime = await startRealtimeFromSettings(settings, redis, (o) => console.error(JSON.stringify(o)));
+  const webhooks = await startWebhooksFromSettings(settings, (o) => console.error(JSON.stringify(o)));
   const verifier = createTokenVerifier({ ...settings.jwt, clockSkewMs: 30_000 });
   const app = buildApp({
     api: services.api,
     verify: (header) => verifier.verify(header),
     maxBodyBytes: settings.maxBodyBytes,
     corsOrigins: [...settings.corsOrigins],
+    admin: { apiKey: settings.adminApiKey, services },
+    history: history.service,
+    push: realtime.gateway,
+    webhooks: webhooks.admin,
     log: (o) => console.error(JSON.stringify(o)),
   });
   const port = await app.listen(settings.host, settings.port);
@@ -36,7 +52,11 @@ async function main(): Promise<void> {
     stopping = true;
     log(`${signal}: draining in-flight requests`);
     clearInterval(sweep);
-    await app.close();
+    await app.close(); // also ends open SSE streams and WebSockets
+    await realtime.stop();
+    await webhooks.stop(); // lets deliveries in flight finish
+    await history.stop(); // finishes the batches in flight, then closes ClickHouse
+    await configSync.stop();
     await redis.quit().catch(() => redis.disconnect());
     log("stopped");
     process.exit(0);

@@ -26,21 +26,21 @@ local function completeMission(mid, m, cid)
   checkChallenge(cid)
 end
 
--- New progress of an action mission, or nil when this value does not advance it.
+-- Progress of an action mission after this value, and whether it changed.
 local function nextProgress(mid, m, value)
   local p = tonumber(redis.call("HGET", userKey, "p:" .. mid) or "0")
-  if m.ty == "count" then return p + 1 end
-  if m.ty == "sum" then return p + value end
+  if m.ty == "count" then return p + 1, true end
+  if m.ty == "sum" then return p + value, true end
   if m.ty == "distinct" then
-    if redis.call("HSETNX", userKey, "x:" .. mid .. "|" .. value, 1) == 0 then return nil end
-    return p + 1
+    if redis.call("HSETNX", userKey, "x:" .. mid .. "|" .. value, 1) == 0 then return p, false end
+    return p + 1, true
   end
   -- streak: value is the period index
   local last = tonumber(redis.call("HGET", userKey, "s:" .. mid) or "")
-  if last ~= nil and value <= last then return nil end
+  if last ~= nil and value <= last then return p, false end
   redis.call("HSET", userKey, "s:" .. mid, value)
-  if last ~= nil and value == last + 1 then return p + 1 end
-  return 1
+  if last ~= nil and value == last + 1 then return p + 1, true end
+  return 1, true
 end
 
 local function advanceMission(mid, value, cid)
@@ -48,9 +48,9 @@ local function advanceMission(mid, value, cid)
   local c = challengeRules(cid)
   local m = c.mi[mid]
   if c.sq and not priorDone(c, m.ix) then return end
-  local p = nextProgress(mid, m, value)
-  if p == nil then return end
-  redis.call("HSET", userKey, "p:" .. mid, p)
+  local p, changed = nextProgress(mid, m, value)
+  if changed then redis.call("HSET", userKey, "p:" .. mid, p) end
+  -- Checked even when p did not move: a config change may have lowered the target below it.
   if p >= m.tg then completeMission(mid, m, cid) end
 end
 

@@ -1,6 +1,6 @@
 --[[
   Transaction records shared by the scripts that create transactions.
-  A record is {id, type, cid, mid?, coupon?, mc = {order = {metricId...}, [metricId] = {old, new}},
+  A record is {id, type, cid, mid?, coupon?, reason?, mc = {order = {metricId...}, [metricId] = {old, new}},
   recv = {{setId, itemId}...}, lost = {...}, note = {d, ti, me}?}.
   Needs: includes/json.lua; emitTx takes the milestone table (global rule tables MS) as an argument.
 ]]
@@ -29,6 +29,7 @@ local function payloadJson(tx, milestoneTable)
   local out = { '{"challengeId":', jstr(tx.cid) }
   if tx.mid then out[#out + 1] = ',"missionId":' .. jstr(tx.mid) end
   if tx.coupon then out[#out + 1] = ',"couponId":' .. jstr(tx.coupon) end
+  if tx.reason then out[#out + 1] = ',"reason":' .. jstr(tx.reason) end
   local mcParts, msParts = {}, {}
   for _, metricId in ipairs(tx.mc.order) do
     local ch = tx.mc[metricId]

@@ -22,6 +22,24 @@ export interface Settings {
   readonly maxBodyBytes: number;
   readonly corsOrigins: readonly string[];
   readonly logLevel: string;
+  /** History ingestion (issue 3). */
+  readonly history: {
+    /** Run the stream consumers and BullMQ workers inside the API process (required with embedded ClickHouse). */
+    readonly embeddedWorkers: boolean;
+    /** Stream entries pending this long (a dead consumer's) are reclaimed and re-ingested. */
+    readonly reclaimIdleMs: number;
+  };
+  /** Operator webhooks (issue 4, docs/webhooks.md). */
+  readonly webhooks: {
+    /** WEBHOOKS_CONFIG: YAML/JSON list of endpoints; unset = no webhooks. */
+    readonly configPath?: string;
+    /** Attempts per delivery before it is failed (and listed for redelivery). */
+    readonly maxAttempts: number;
+    /** First retry delay; doubles per attempt, with jitter. */
+    readonly backoffMs: number;
+    /** Per-attempt HTTP timeout. */
+    readonly timeoutMs: number;
+  };
 }
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -30,8 +48,8 @@ export const EXAMPLE_RULES_PATH = join(ROOT, "config", "example.yaml");
 
 type Env = Record<string, string | undefined>;
 
-/** Reads and checks every setting; throws one Error listing every bad variable. */
-export function readSettings(env: Env = process.env): Settings {
+/** Reads and checks every setting; throws one Error listing every bad variable. A worker needs no JWT key. */
+export function readSettings(env: Env = process.env, role: "api" | "worker" = "api"): Settings {
   const problems: string[] = [];
   const int = (name: string, def: number, min: number, max: number): number => {
     const raw = env[name];
@@ -51,7 +69,7 @@ export function readSettings(env: Env = process.env): Settings {
     issuer: str("JWT_ISSUER"),
     audience: str("JWT_AUDIENCE"),
   };
-  if (!jwt.secret && !jwt.publicKeyPem && !jwt.jwksUrl) {
+  if (role === "api" && !jwt.secret && !jwt.publicKeyPem && !jwt.jwksUrl) {
     problems.push("JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URL: one is required to verify user tokens");
   }
   if (jwt.secret !== undefined && jwt.secret.length < 16)
@@ -72,9 +90,31 @@ export function readSettings(env: Env = process.env): Settings {
       .map((s) => s.trim())
       .filter(Boolean),
     logLevel: str("LOG_LEVEL") ?? "info",
+    history: {
+      embeddedWorkers: bool("LOYALTY_EMBEDDED_WORKERS", true, env, problems),
+      reclaimIdleMs: int("LOYALTY_RECLAIM_IDLE_MS", 60_000, 1000, 86_400_000),
+    },
+    webhooks: {
+      configPath: str("WEBHOOKS_CONFIG"),
+      maxAttempts: int("WEBHOOK_MAX_ATTEMPTS", 12, 1, 100),
+      backoffMs: int("WEBHOOK_BACKOFF_MS", 1000, 1, 3_600_000),
+      timeoutMs: int("WEBHOOK_TIMEOUT_MS", 10_000, 100, 300_000),
+    },
   };
+  if (!settings.history.embeddedWorkers && settings.clickhouseUrl === undefined && role === "api") {
+    problems.push("LOYALTY_EMBEDDED_WORKERS: false needs CLICKHOUSE_URL (chdb lives in the API process)");
+  }
   if (problems.length > 0) throw new Error(`invalid environment:\n  ${problems.join("\n  ")}`);
   return Object.freeze(settings);
+}
+
+/** A `true`/`false` variable. */
+function bool(name: string, def: boolean, env: Env, problems: string[]): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return def;
+  if (raw === "true" || raw === "false") return raw === "true";
+  problems.push(`${name}: must be true or false, got "${raw}"`);
+  return def;
 }
 
 /** JWT_PUBLIC_KEY holds PEM text or the path of a PEM file. */

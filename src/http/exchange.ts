@@ -38,7 +38,7 @@ export class Exchange<R> {
     readonly handler: Handler,
     expected: number | undefined,
   ) {
-    if (expected !== undefined) this.body = new BodyBuffer(host.maxBody, expected);
+    if (expected !== undefined) this.body = new BodyBuffer(handler.maxBodyBytes ?? host.maxBody, expected);
   }
 
   /** Takes one body chunk (valid only during this call); runs the handler after the last one. */

@@ -50,6 +50,19 @@ export class Router {
     return UNKNOWN;
   }
 
+  /** Every registered method and pattern, for the OpenAPI coverage test and diagnostics. */
+  list(): { method: string; pattern: string }[] {
+    const out: { method: string; pattern: string }[] = [];
+    for (const [pattern, match] of this.statics) {
+      for (const method of match.entry?.handlers.keys() ?? []) out.push({ method, pattern });
+    }
+    for (const route of this.patterns) {
+      for (const method of route.entry.handlers.keys())
+        out.push({ method, pattern: route.segments.join("/") });
+    }
+    return out;
+  }
+
   private entryFor(pattern: string): RouteEntry {
     if (!pattern.includes("/:")) {
       const known = this.statics.get(pattern);

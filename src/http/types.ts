@@ -5,6 +5,10 @@ export interface RequestHeaders {
   readonly "idempotency-key": string | undefined;
   readonly origin: string | undefined;
   readonly "x-request-id": string | undefined;
+  /** SSE resume position (`GET /notifications/stream`). */
+  readonly "last-event-id"?: string;
+  /** Offered WebSocket subprotocols; read only on WebSocket upgrades. */
+  readonly "sec-websocket-protocol"?: string;
 }
 
 /** A transport-neutral request: everything a handler may read, copied out of uWS before any await. */
@@ -30,10 +34,45 @@ export interface HttpResponse {
   /** JSON text; "" for an empty body (204). */
   readonly body: string;
   readonly headers?: Readonly<Record<string, string>>;
+  /** Replaces the default `application/json` (the docs page is HTML). */
+  readonly contentType?: string;
+  /**
+   * Set on a push endpoint's success: the connection stays open (an SSE stream, or the WebSocket the
+   * upgrade created) and is handed to this callback; `body` is then ignored (src/http/uws-stream.ts).
+   */
+  readonly stream?: (channel: PushChannel) => void;
 }
 
-/** A route handler; may answer synchronously (cheaper: no abort bookkeeping) or with a promise. */
-export type Handler = (req: HttpRequest) => HttpResponse | Promise<HttpResponse>;
+/** One server-push event: SSE `id`/`event`/`data` lines, or one WebSocket JSON message. */
+export interface PushEvent {
+  readonly id?: string;
+  readonly event: string;
+  /** JSON text. */
+  readonly data: string;
+}
+
+/** A long-lived push connection (SSE or WebSocket), transport-neutral for routes and the gateway. */
+export interface PushChannel {
+  /** Sends one event; false when the client is gone or too slow (it has then been closed). */
+  send(event: PushEvent): boolean;
+  /** Ends the connection from the server side. */
+  close(): void;
+  /** Runs `listener` once when the connection ends, whoever ended it. */
+  onClose(listener: () => void): void;
+}
+
+/** Where WebSocket endpoints are registered (the adapter); the handler answers the upgrade request. */
+export interface PushTable {
+  websocket(pattern: string, handler: Handler): void;
+}
+
+/**
+ * A route handler; may answer synchronously (cheaper: no abort bookkeeping) or with a promise.
+ * `maxBodyBytes` raises the body limit for this one route (operator routes take large batches).
+ */
+export type Handler = ((req: HttpRequest) => HttpResponse | Promise<HttpResponse>) & {
+  readonly maxBodyBytes?: number;
+};
 
 /** Header pairs computed per request without allocation (e.g. CORS), written on every response. */
 export type HeaderPairs = readonly (readonly [string, string])[];

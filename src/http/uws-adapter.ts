@@ -7,6 +7,7 @@ import { Router } from "./router.js";
 import { statusLine } from "./status-lines.js";
 import type { Handler, HeaderPairs, HttpRequest, HttpResponse, RequestHeaders } from "./types.js";
 import { Incoming } from "./types.js";
+import { PushConnections, type PushOptions } from "./uws-stream.js";
 
 /** How the adapter answers what no handler does, and which headers every response carries. */
 export interface AdapterOptions {
@@ -18,6 +19,8 @@ export interface AdapterOptions {
   readonly onError: (req: HttpRequest, error: unknown) => HttpResponse;
   /** Extra headers for every response (CORS); should return constant arrays. */
   readonly commonHeaders?: (req: HttpRequest) => HeaderPairs;
+  /** Limits of SSE streams and WebSockets (heartbeat, backpressure); see uws-stream.ts. */
+  readonly push?: PushOptions;
 }
 
 type Pending = Exchange<uWS.HttpResponse>;
@@ -40,14 +43,32 @@ export class UwsServer implements ExchangeHost<uWS.HttpResponse> {
   private closing = false;
   private drained: (() => void) | undefined;
 
+  /** Open SSE streams and WebSockets (uws-stream.ts owns them). */
+  private readonly pushes: PushConnections;
+
   constructor(private readonly options: AdapterOptions) {
     this.maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+    this.pushes = new PushConnections(options.push);
     this.app.any("/*", (res, req) => this.dispatch(res, req));
+  }
+
+  /** Every registered route (method and pattern). */
+  routes(): { method: string; pattern: string }[] {
+    return this.router.list();
   }
 
   /** Registers `handler` for `method` on `pattern` (":name" segments become `req.params.name`). */
   route(method: string, pattern: string, handler: Handler): void {
     this.router.add(method.toUpperCase(), pattern, handler);
+  }
+
+  /** Registers a WebSocket endpoint; `handler` answers the upgrade request, a `stream` answer upgrades. */
+  websocket(pattern: string, handler: Handler): void {
+    this.pushes.websocket(this.app, pattern, handler, {
+      read: readRequest,
+      refuse: (res, req, out) => this.write(res, req, out, true),
+      fail: (req, error) => this.safely(req, this.options.onError, error),
+    });
   }
 
   /** Starts listening; resolves the bound port (useful with port 0). */
@@ -66,6 +87,7 @@ export class UwsServer implements ExchangeHost<uWS.HttpResponse> {
     if (this.listenSocket) uWS.us_listen_socket_close(this.listenSocket);
     this.listenSocket = undefined;
     this.closing = true; // from now on every response also closes its keep-alive connection
+    this.pushes.closeAll(); // streams never finish by themselves; clients resume on another node
     if (this.inflight > 0) await new Promise<void>((resolve) => (this.drained = resolve));
     // Drop idle keep-alive connections so the process can exit; nothing is in flight any more.
     (this.app as unknown as { close?: () => void }).close?.();
@@ -84,8 +106,8 @@ export class UwsServer implements ExchangeHost<uWS.HttpResponse> {
       this.write(res, req, this.safely(req, this.options.fallback, match.entry?.allow ?? ""), false);
     } else if (expected === 0 || (expected < 0 && !chunked)) {
       this.invoke(res, req, handler, undefined);
-    } else if (expected > this.maxBody) {
-      this.write(res, req, this.tooLargeFor(req), true); // close: we will not read that body
+    } else if (expected > (handler.maxBodyBytes ?? this.maxBody)) {
+      this.write(res, req, this.tooLargeFor(req, handler), true); // close: we will not read that body
     } else {
       this.inflight++;
       const exchange: Pending = new Exchange(this, res, req, handler, expected);
@@ -134,7 +156,7 @@ export class UwsServer implements ExchangeHost<uWS.HttpResponse> {
 
   /** ExchangeHost: answer for an over-size chunked body. */
   tooLarge(exchange: Pending): HttpResponse {
-    return this.tooLargeFor(exchange.req);
+    return this.tooLargeFor(exchange.req, exchange.handler);
   }
 
   /** ExchangeHost: writes outside the uWS callback, so it must be corked (one syscall, and uWS requires it). */
@@ -152,15 +174,18 @@ export class UwsServer implements ExchangeHost<uWS.HttpResponse> {
   /** Writes status, headers and body; outside the uWS callback only via deliver(). */
   write(res: uWS.HttpResponse, req: Incoming, out: HttpResponse, close: boolean): void {
     res.writeStatus(statusLine(out.status));
-    res.writeHeader("Content-Type", "application/json");
+    const type = out.contentType ?? (out.stream === undefined ? "application/json" : "text/event-stream");
+    res.writeHeader("Content-Type", type);
     res.writeHeader("x-request-id", req.requestId);
     for (const [key, value] of this.options.commonHeaders?.(req) ?? NO_HEADERS) res.writeHeader(key, value);
     if (out.headers) for (const key in out.headers) res.writeHeader(key, out.headers[key]);
-    res.end(out.body, close || this.closing);
+    if (out.stream === undefined) res.end(out.body, close || this.closing);
+    else this.pushes.openSse(res, out.stream); // stays open: an SSE stream
   }
 
-  private tooLargeFor(req: Incoming): HttpResponse {
-    const error = new AppError("PAYLOAD_TOO_LARGE", `body: larger than ${this.maxBody} bytes`);
+  private tooLargeFor(req: Incoming, handler: Handler): HttpResponse {
+    const limit = handler.maxBodyBytes ?? this.maxBody;
+    const error = new AppError("PAYLOAD_TOO_LARGE", `body: larger than ${limit} bytes`);
     return this.safely(req, this.options.onError, error);
   }
 
@@ -193,6 +218,7 @@ function readRequest(raw: uWS.HttpRequest): Incoming {
     "idempotency-key": raw.getHeader("idempotency-key") || undefined,
     origin: raw.getHeader("origin") || undefined,
     "x-request-id": raw.getHeader("x-request-id") || undefined,
+    "last-event-id": raw.getHeader("last-event-id") || undefined,
   };
   const query = raw.getQuery() ?? ""; // this uWS build returns undefined, not "", without a query
   const id = requestIdFrom(headers["x-request-id"]);

@@ -1,6 +1,6 @@
 import type { Cluster, Redis } from "ioredis";
 import type { EngineTables } from "../domain/rules/engine-blob.js";
-import { couponPoolKeys, type UserKeys } from "./keys.js";
+import { CONFIG_CHANNEL, CONFIG_KEY, couponPoolKeys, type UserKeys } from "./keys.js";
 import { type LuaScript, loadLuaScript } from "./lua-source.js";
 
 /** A single Redis or a Redis Cluster; both route a script call by its first key. */
@@ -41,6 +41,24 @@ const APPLY = loadLuaScript("apply-action", 6);
 const CLAIM = loadLuaScript("claim-coupon", 2);
 const FULFILL = loadLuaScript("fulfill-coupon", 5);
 const IMPORT = loadLuaScript("import-coupon-codes", 2);
+const CONFIG_APPLY = loadLuaScript("admin-config-apply", 1);
+const ADJUST = loadLuaScript("admin-adjust", 5);
+const DELETE_USER = loadLuaScript("delete-user", 3);
+
+/** Arguments of one operator adjustment (lua/admin-adjust.lua). */
+export interface AdjustArgs {
+  readonly keys: UserKeys;
+  readonly userId: string;
+  readonly now: number;
+  readonly idempotencyKey?: string;
+  /** JSON `{m: [[metricId, delta]...], rm: [[setId, itemId]...], add: [[setId, itemId]...]}`. */
+  readonly adjustmentJson: string;
+  /** JSON `{d, ti, me}` of the notification, or "" for none. */
+  readonly noteJson: string;
+  readonly reason: string;
+  /** The whole config's tables: the cascade may reach any metric mission. */
+  readonly engine: EngineTables;
+}
 
 /** The one module that builds KEYS/ARGV for the Lua scripts and runs them with EVALSHA. */
 export class EngineScripts {
@@ -111,6 +129,70 @@ export class EngineScripts {
     const k = couponPoolKeys(couponId);
     const [added, duplicates] = (await this.run(IMPORT, k.pool, k.codes, ...codes)) as [number, number];
     return { added, duplicates };
+  }
+
+  /** Applies an operator adjustment atomically; a replay returns the stored answer. */
+  async adjustUser(a: AdjustArgs): Promise<Exclude<ApplyOutcome, { kind: "rateLimited" }>> {
+    const k = a.keys;
+    const idem = a.idempotencyKey;
+    const [code, text, pending] = (await this.run(
+      ADJUST,
+      k.profile,
+      k.notifications,
+      idem === undefined ? `${k.profile}:i` : k.idempotency(idem),
+      k.stream,
+      k.couponPending,
+      a.userId,
+      String(a.now),
+      idem === undefined ? "" : "1",
+      a.adjustmentJson,
+      a.noteJson,
+      a.engine.global,
+      a.reason,
+      ...a.engine.challenges,
+    )) as [number, string, string];
+    if (code === 1) return { kind: "replay", answer: text };
+    return { kind: "applied", answer: text, pendingCoupons: pending === "" ? [] : pending.split("\n") };
+  }
+
+  /** Deletes a user's partition state (profile, notifications, `extraKeys`, pending grants) atomically. */
+  async deleteUser(
+    keys: UserKeys,
+    userId: string,
+    extraKeys: readonly string[],
+  ): Promise<{ keysDeleted: number; pendingGrants: number }> {
+    const script = { ...DELETE_USER, numberOfKeys: 3 + extraKeys.length };
+    const [keysDeleted, pendingGrants] = (await this.run(
+      script,
+      keys.profile,
+      keys.notifications,
+      keys.couponPending,
+      ...extraKeys,
+      userId,
+    )) as [number, number];
+    return { keysDeleted, pendingGrants };
+  }
+
+  /**
+   * Stores a config version unless `expectedRevision` is stale (lua/admin-config-apply.lua).
+   * `expectedRevision` 0 means "only if none is stored yet" (seeding from LOYALTY_CONFIG).
+   */
+  async storeConfig(a: {
+    json: string;
+    version: string;
+    appliedAt: number;
+    expectedRevision?: number;
+  }): Promise<{ outcome: "stored" | "unchanged" | "conflict"; revision: number }> {
+    const [code, revision] = (await this.run(
+      CONFIG_APPLY,
+      CONFIG_KEY,
+      a.json,
+      a.version,
+      String(a.appliedAt),
+      a.expectedRevision === undefined ? "" : String(a.expectedRevision),
+      CONFIG_CHANNEL,
+    )) as [number, number];
+    return { outcome: code === 0 ? "stored" : code === 1 ? "unchanged" : "conflict", revision };
   }
 
   /** EVALSHA, falling back to EVAL once when the server does not have the script (restart, failover). */

@@ -58,3 +58,9 @@ export function couponPoolKeys(couponId: string): { pool: string; assigned: stri
   const base = `ly:{c:${couponId}}:`;
   return { pool: `${base}pool`, assigned: `${base}assigned`, codes: `${base}codes` };
 }
+
+/** The hash holding the rules config in force (rev, version, json, appliedAt); its own slot. */
+export const CONFIG_KEY = "ly:cfg";
+
+/** Pub/sub channel told each new config revision, so API nodes reload at once instead of at the next poll. */
+export const CONFIG_CHANNEL = "ly:cfg:changed";

@@ -77,7 +77,7 @@ export class InternalActions {
 
 /** Messages already name a field (`data.duration: ...`); the item's position goes in front. */
 function prefixed(at: string, message: string): string {
-  if (at === "" || message.startsWith(`${at}.`) || message.startsWith(`${at}[`)) return message;
+  if (at === "" || (/^[.[:]/.test(message.slice(at.length)) && message.startsWith(at))) return message;
   return message.startsWith("body:") ? `${at}${message.slice(4)}` : `${at}.${message}`;
 }
 

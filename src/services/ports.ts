@@ -39,6 +39,8 @@ export interface TransactionPayload {
   challengeId: string;
   missionId?: string;
   couponId?: string;
+  /** `adminAdjustment` only: the operator's reason. */
+  reason?: string;
   metricChanges: Record<string, { oldValue: number; newValue: number }>;
   inventoryChanges: {
     received: { setId: string; itemId: string }[];
@@ -82,7 +84,36 @@ export interface LoyaltyApi {
   /** Pre-serialised `data` of `GET /config`. */
   configData(): string;
   /** Readiness: Redis reachable and config loaded. */
-  ready(): Promise<{ ok: boolean; checks: Record<string, boolean> }>;
+  ready(): Promise<Readiness>;
+}
+
+/** A readiness answer: every check by name, plus optional detail (e.g. history ingestion lag). */
+export interface Readiness {
+  ok: boolean;
+  checks: Record<string, boolean>;
+  detail?: Record<string, unknown>;
+}
+
+/** `GET /history` parameters, parsed (epoch ms; `from` inclusive, `to` exclusive; `cursor` still opaque). */
+export interface HistoryRequest {
+  readonly from?: number;
+  readonly to?: number;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+/** One page of `GET /history`: the `data` array as JSON text and the next page's cursor (null at the end). */
+export interface HistoryPageView {
+  readonly dataJson: string;
+  readonly next: string | null;
+}
+
+/** The history use cases (issue 3); the HTTP layer only calls these. */
+export interface HistoryApi {
+  /** One page of the caller's own transactions, ascending. */
+  history(caller: Caller, request: HistoryRequest): Promise<HistoryPageView>;
+  /** ClickHouse reachable, plus the ingestion status as detail. */
+  ready(): Promise<Readiness>;
 }
 
 export type { Scalar };

@@ -10,7 +10,14 @@ import type { RulesConfig } from "../../src/domain/rules/types.js";
 import { parseRules } from "../../src/domain/rules/validate.js";
 import { userKeys } from "../../src/redis/keys.js";
 import { freshRedis } from "../support/redis.js";
-import { mulberry32, randomActions, randomConfig, type ScenarioAction } from "./random-scenario.js";
+import {
+  mulberry32,
+  randomActions,
+  randomAdjustment,
+  randomConfig,
+  type ScenarioAction,
+  type ScenarioAdjustment,
+} from "./random-scenario.js";
 
 /** At least 500 sequences per run (the issue's floor); raise with MODEL_SEQUENCES for a longer soak. */
 const SEQUENCES = Math.max(500, Number(process.env.MODEL_SEQUENCES ?? 500));
@@ -27,7 +34,7 @@ describe("Lua engine on real Redis agrees with the TypeScript reference model", 
   after(() => redis.disconnect());
 
   test(`${SEQUENCES} random configs and action sequences give identical answers, profiles and coupons`, async () => {
-    const seen = { transactions: 0, replays: 0, rateLimited: 0, coupons: 0 };
+    const seen = { transactions: 0, replays: 0, rateLimited: 0, coupons: 0, adjustments: 0, swaps: 0 };
     for (let seed = 1; seed <= SEQUENCES; seed++) {
       await redis.flushdb();
       const stats = await runSequence(redis, seed);
@@ -35,6 +42,8 @@ describe("Lua engine on real Redis agrees with the TypeScript reference model", 
       seen.replays += stats.replays;
       seen.rateLimited += stats.rateLimited;
       seen.coupons += stats.coupons;
+      seen.adjustments += stats.adjustments;
+      seen.swaps += stats.swaps;
     }
     // The comparison is only as good as what it reached.
     for (const [what, n] of Object.entries(seen)) assert.ok(n > 0, `no sequence produced any ${what}`);
@@ -46,16 +55,45 @@ async function runSequence(redis: Redis, seed: number) {
   const config = randomConfig(rng);
   const parsed = parseRules(structuredClone(config));
   assert.ok(parsed.ok, `seed ${seed}: generated config invalid`);
-  const rules = compileRules(structuredClone(config) as RulesConfig);
-  const services = createServices(redis, rules, PARTITIONS);
+  let rules = compileRules(structuredClone(config) as RulesConfig);
+  const clock = { now: 0 };
+  const services = createServices(redis, rules, PARTITIONS, () => clock.now);
   const model = new ReferenceEngine(structuredClone(config));
   const codes = Array.from({ length: Math.floor(rng() * 3) }, (_, i) => `code-${seed}-${i}`);
   model.importCodes("cp.unique", codes, 0);
   await services.coupons.importCodes("cp.unique", codes, 0);
 
   const actions = randomActions(rng, config, ACTIONS_PER_SEQUENCE);
-  const stats = { transactions: 0, replays: 0, rateLimited: 0, coupons: 0 };
+  const stats = { transactions: 0, replays: 0, rateLimited: 0, coupons: 0, adjustments: 0, swaps: 0 };
+  // A separate stream of randomness, so adding adjustments left the action sequences of each seed as they were.
+  const adjRng = mulberry32(seed * 7919 + 17);
+  // Some sequences swap to a config with lowered targets halfway, as an operator may (docs/admin.md).
+  const swapAt = adjRng() < 0.3 ? Math.floor(actions.length / 2) : -1;
   for (const [i, a] of actions.entries()) {
+    if (i === swapAt) {
+      const lowered = lowerTargets(config, adjRng);
+      rules = compileRules(structuredClone(lowered));
+      services.rules.replace(rules);
+      model.replaceConfig(structuredClone(lowered));
+      stats.swaps++;
+    }
+    if (adjRng() < 0.15) {
+      const adj = randomAdjustment(adjRng, config, i);
+      clock.now = a.now;
+      const lua = JSON.parse(await services.users.adjust(a.userId, adj));
+      const m = model.adjust(
+        a.userId,
+        a.now,
+        modelAdjustment(adj),
+        adj.idempotencyKey && `adm:${adj.idempotencyKey}`,
+      );
+      assert.deepEqual(
+        lua,
+        m.kind === "rateLimited" ? undefined : m.transactions,
+        `seed ${seed}, adjustment before ${i}`,
+      );
+      stats.adjustments++;
+    }
     const action = rules.actions.get(a.actionId)!;
     const lua = await viaLua(services, rules, a);
     const matched = matchMissions(action, a.data, a.now, undefined);
@@ -105,4 +143,27 @@ async function viaLua(
     if (err instanceof AppError && err.code === "RATE_LIMITED") return { kind: "rateLimited" };
     throw err;
   }
+}
+
+/** The admin request shape → the model's adjustment input (what UserAdmin.adjust sends the script). */
+function modelAdjustment(adj: ScenarioAdjustment) {
+  const pairs = (list?: { setId: string; itemId: string }[]) =>
+    (list ?? []).map((x) => [x.setId, x.itemId] as const);
+  const n = adj.notify;
+  return {
+    reason: adj.reason,
+    metrics: Object.entries(adj.metrics ?? {}),
+    remove: pairs(adj.inventory?.remove),
+    add: pairs(adj.inventory?.add),
+    ...(n && { note: { display: n.display, title: n.title ?? "", message: n.message ?? "" } }),
+  };
+}
+
+/** The same config with some mission targets lowered by 1 or 2 (never below 1). */
+function lowerTargets(config: RulesConfig, rng: () => number): RulesConfig {
+  const copy = structuredClone(config);
+  for (const c of copy.challenges) {
+    for (const m of c.missions) m.target = Math.max(1, m.target - Math.floor(rng() * 3));
+  }
+  return copy;
 }

@@ -286,3 +286,33 @@ function randomKey(rng: Rng, keys: string[]): string | undefined {
   keys.push(key);
   return key;
 }
+
+/** An operator adjustment of a scenario, in the admin API's request shape. */
+export interface ScenarioAdjustment {
+  reason: string;
+  metrics?: Record<string, number>;
+  inventory?: { add?: { setId: string; itemId: string }[]; remove?: { setId: string; itemId: string }[] };
+  notify?: { display: "toast" | "modal"; title?: string; message?: string };
+  idempotencyKey?: string;
+}
+
+/** A random adjustment: metric deltas that clamp and cross milestones, removals and additions, sometimes a note or a key. */
+export function randomAdjustment(rng: Rng, config: RulesConfig, n: number): ScenarioAdjustment {
+  const item = () => {
+    const set = pick(rng, config.inventory);
+    return { setId: set.id, itemId: pick(rng, set.items).id };
+  };
+  const metrics: Record<string, number> = {};
+  for (let i = int(rng, 0, 2); i > 0; i--)
+    metrics[pick(rng, config.metrics).id] = pick(rng, [-4, -1, 0, 1, 2, 3, 6]);
+  const remove = chance(rng, 0.4) ? [item()] : [];
+  const add = chance(rng, 0.5) ? [item(), ...(chance(rng, 0.3) ? [item()] : [])] : [];
+  if (Object.keys(metrics).length + remove.length + add.length === 0) metrics[config.metrics[0].id] = 2;
+  return {
+    reason: `adjustment ${n}`,
+    ...(Object.keys(metrics).length > 0 && { metrics }),
+    ...(remove.length + add.length > 0 && { inventory: { add, remove } }),
+    ...(chance(rng, 0.3) && { notify: { display: pick(rng, ["toast", "modal"] as const), title: "Hi" } }),
+    ...(chance(rng, 0.2) && { idempotencyKey: `adj-${int(rng, 0, 3)}` }),
+  };
+}

@@ -3,6 +3,7 @@ import type { RulesConfig } from "../rules/types.js";
 import type { MatchedMission } from "./action-missions.js";
 import { applyMatched } from "./action-missions.js";
 import { type ActionRun, startRun, type UniqueGrant } from "./action-run.js";
+import { type Adjustment, adjustmentNotification, applyAdjustment } from "./admin-adjustment.js";
 import { runCascade } from "./cascade.js";
 import { CouponPools } from "./coupon-pools.js";
 import { markRead, notify } from "./notifications.js";
@@ -34,11 +35,16 @@ export type EngineOutcome =
  * The randomized test compares the Lua engine against it, so it must follow the document to the letter.
  */
 export class ReferenceEngine {
-  private readonly rules: ModelRules;
+  private rules: ModelRules;
   private readonly users = new Map<string, UserState>();
   private readonly pools = new CouponPools();
 
   constructor(config: RulesConfig) {
+    this.rules = indexRules(config);
+  }
+
+  /** Swaps the config in force; state is kept per id, as the Redis hash keeps it (docs/admin.md). */
+  replaceConfig(config: RulesConfig): void {
     this.rules = indexRules(config);
   }
 
@@ -58,6 +64,22 @@ export class ReferenceEngine {
     this.serveGrants(run);
     notify(this.rules, state, run.transactions);
     if (key !== undefined) state.answers.set(key, copyTransactions(run.transactions));
+    return { kind: "applied", transactions: copyTransactions(run.transactions) };
+  }
+
+  /** Applies an operator adjustment (docs/admin.md): its transaction, then the cascade and coupon serving. */
+  adjust(userId: string, now: number, adj: Adjustment, idempotencyKey?: string): EngineOutcome {
+    const state = this.user(userId);
+    const stored = idempotencyKey === undefined ? undefined : state.answers.get(idempotencyKey);
+    if (stored) return { kind: "replay", transactions: copyTransactions(stored) };
+    const run = startRun(this.rules, state, userId, now);
+    const tx = applyAdjustment(run, adj);
+    runCascade(run);
+    this.serveGrants(run);
+    const own = adjustmentNotification(tx, adj);
+    if (own) state.unread.set(own.id, own);
+    notify(this.rules, state, run.transactions);
+    if (idempotencyKey !== undefined) state.answers.set(idempotencyKey, copyTransactions(run.transactions));
     return { kind: "applied", transactions: copyTransactions(run.transactions) };
   }
 

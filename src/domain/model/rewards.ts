@@ -28,7 +28,8 @@ export function clampMetric(value: number, min: number | undefined, max: number 
   return value;
 }
 
-function grantMetric(run: ActionRun, tx: Transaction, metricId: string, quantity: number): void {
+/** Adds `quantity` to a metric, clamped, into the transaction's metricChanges (rewards and adjustments). */
+export function grantMetric(run: ActionRun, tx: Transaction, metricId: string, quantity: number): void {
   const def = run.rules.metrics.get(metricId);
   const oldValue = metricValue(run.rules, run.state, metricId);
   const newValue = clampMetric(oldValue + quantity, def?.minimumValue, def?.maximumValue);
@@ -39,7 +40,8 @@ function grantMetric(run: ActionRun, tx: Transaction, metricId: string, quantity
   if (newValue !== oldValue) run.changedMetrics.add(metricId);
 }
 
-function grantItem(run: ActionRun, tx: Transaction, setId: string, itemId: string): void {
+/** Gives an item (nothing when held; an exclusive set loses what it held), recorded in the transaction. */
+export function grantItem(run: ActionRun, tx: Transaction, setId: string, itemId: string): void {
   const held = heldItems(run.state, setId);
   if (held.includes(itemId)) return;
   const changes = tx.payload.inventoryChanges;

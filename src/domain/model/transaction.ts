@@ -6,6 +6,8 @@ export interface TransactionSubject {
   challengeId: string;
   missionId?: string;
   couponId?: string;
+  /** Why an operator made an `adminAdjustment`. */
+  reason?: string;
 }
 
 /**
@@ -24,6 +26,7 @@ export function openTransaction(
     challengeId: subject.challengeId,
     ...(subject.missionId !== undefined && { missionId: subject.missionId }),
     ...(subject.couponId !== undefined && { couponId: subject.couponId }),
+    ...(subject.reason !== undefined && { reason: subject.reason }),
     metricChanges: {},
     inventoryChanges: { received: [], lost: [] },
     milestoneChanges: {},

@@ -1,0 +1,156 @@
+import type { Redis } from "ioredis";
+import type { IngestJobData, PartitionIds } from "./ingest-job.js";
+import { packJobs } from "./ingest-job.js";
+import type { StreamGroup } from "./stream-group.js";
+import { trimPartition } from "./stream-trim.js";
+
+/** Tuning of a stream consumer; defaults in DEFAULT_CONSUMER_OPTIONS. */
+export interface ConsumerOptions {
+  readonly partitions: number;
+  /** Entries read per partition per round (XREADGROUP COUNT). */
+  readonly readCount: number;
+  /** Entries per BullMQ job, i.e. per ClickHouse insert. */
+  readonly maxJobEntries: number;
+  /** Pause after a round that found nothing: the worst added latency when idle. */
+  readonly idleMs: number;
+  /** Stop reading while this many jobs wait: the backlog then stays in the streams, not in job data. */
+  readonly maxQueuedJobs: number;
+  /** Entries pending longer than this are reclaimed from whoever holds them. */
+  readonly reclaimIdleMs: number;
+  readonly reclaimEveryMs: number;
+  readonly trimEveryMs: number;
+  /** Acknowledged entries stay this long for group-less tail readers (real-time push). */
+  readonly trimGraceMs: number;
+}
+
+/** Defaults sized for one Redis and one ClickHouse on a small machine. */
+export const DEFAULT_CONSUMER_OPTIONS: Omit<ConsumerOptions, "partitions"> = {
+  readCount: 250,
+  maxJobEntries: 2000,
+  idleMs: 50,
+  maxQueuedJobs: 16,
+  reclaimIdleMs: 60_000,
+  reclaimEveryMs: 5000,
+  trimEveryMs: 1000,
+  trimGraceMs: 10_000,
+};
+
+/** Where a consumer sends batches and learns how many wait. */
+export interface BatchSink {
+  enqueue(batches: readonly IngestJobData[]): Promise<void>;
+  queued(): Promise<number>;
+}
+
+/**
+ * Reads the partition streams with the history consumer group and turns what it reads into BullMQ jobs;
+ * also reclaims entries stuck with dead consumers and trims what every group has acknowledged.
+ */
+export class StreamConsumer {
+  private stopping = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private nextReclaim = 0;
+  private nextTrim = 0;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly group: StreamGroup,
+    private readonly sink: BatchSink,
+    private readonly opts: ConsumerOptions,
+    private readonly log: (entry: object) => void = () => {},
+  ) {}
+
+  /** Creates the groups, then consumes until `stop`. */
+  async start(): Promise<void> {
+    await this.ensureGroups();
+    this.loop = this.run();
+  }
+
+  /** Finishes the current round (its batches are enqueued), then resolves. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      let busy = false;
+      try {
+        busy = await this.round();
+      } catch (err) {
+        this.log({ level: "warn", msg: "history consumer round failed", err: String(err) });
+        if (String(err).includes("NOGROUP")) await this.ensureGroups().catch(() => {});
+        await this.pause(1000);
+        continue;
+      }
+      if (!busy) await this.pause(this.opts.idleMs);
+    }
+  }
+
+  /** One round: maintenance when due, then read every partition once. True when it found work. */
+  private async round(): Promise<boolean> {
+    // Backpressure: with ClickHouse slow or down, the backlog waits in the streams.
+    if ((await this.sink.queued()) >= this.opts.maxQueuedJobs) return false;
+    const now = Date.now();
+    if (now >= this.nextTrim) {
+      this.nextTrim = now + this.opts.trimEveryMs;
+      await this.trimAll();
+    }
+    let reclaimed = 0;
+    if (now >= this.nextReclaim) {
+      this.nextReclaim = now + this.opts.reclaimEveryMs;
+      reclaimed = await this.reclaimAll();
+    }
+    const reads = await this.readAll();
+    await this.sink.enqueue(packJobs(reads, this.opts.maxJobEntries));
+    return reclaimed > 0 || reads.some((read) => read.ids.length > 0);
+  }
+
+  /**
+   * Reads every partition, one XREADGROUP per stream key. Issued together they travel in one pipeline (one
+   * round trip on a single Redis); on a Cluster each goes to its own slot. No BLOCK: a blocking read holds
+   * its connection, so blocking on 64 streams would need 64 connections or one multi-key command.
+   */
+  private async readAll(): Promise<PartitionIds[]> {
+    const ps = this.partitionList();
+    const ids = await Promise.all(ps.map((p) => this.group.readNew(p, this.opts.readCount)));
+    return ps.map((p, i) => ({ p, ids: ids[i] }));
+  }
+
+  private async reclaimAll(): Promise<number> {
+    const ps = this.partitionList();
+    const ids = await Promise.all(
+      ps.map((p) => this.group.reclaim(p, this.opts.reclaimIdleMs, this.opts.maxJobEntries)),
+    );
+    const reads = ps.map((p, i) => ({ p, ids: ids[i] }));
+    const count = ids.reduce((n, list) => n + list.length, 0);
+    if (count > 0) this.log({ level: "warn", msg: "history: reclaimed stale stream entries", count });
+    await this.sink.enqueue(packJobs(reads, this.opts.maxJobEntries));
+    return count;
+  }
+
+  private async trimAll(): Promise<void> {
+    await Promise.all(this.partitionList().map((p) => trimPartition(this.redis, p, this.opts.trimGraceMs)));
+  }
+
+  private async ensureGroups(): Promise<void> {
+    await Promise.all(this.partitionList().map((p) => this.group.ensureGroup(p)));
+  }
+
+  private partitionList(): number[] {
+    return Array.from({ length: this.opts.partitions }, (_, p) => p);
+  }
+
+  private pause(ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => this.wake?.(), ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+    });
+  }
+}

@@ -1,0 +1,110 @@
+import { Redis } from "ioredis";
+import { createClickHouseEngine } from "../clickhouse/create-engine.js";
+import type { Settings } from "../config/env.js";
+import { ClickHouseHistoryStore } from "./clickhouse-history-store.js";
+import { HistoryService } from "./history-service.js";
+import { type Ingest, type IngestOptions, startIngest } from "./ingest.js";
+import { openIngestQueue } from "./ingest-queue.js";
+import { historyLag } from "./lag-meter.js";
+import { ingestStatus } from "./lag-report.js";
+import type { HistoryStore } from "./ports.js";
+
+/** History in one process: the use cases over the store, plus ingestion when this process runs it. */
+export interface HistoryRuntime {
+  readonly service: HistoryService;
+  /** Ingestion running in this process (absent in an API-only process). */
+  readonly ingest?: Ingest;
+  /** Stops ingestion (finishing its batches) and closes the status connection; the store stays open. */
+  stop(): Promise<void>;
+}
+
+/** What `startHistory` needs; `ingest: false` for an API process whose workers run elsewhere. */
+export interface HistoryRuntimeOptions {
+  readonly store: HistoryStore;
+  readonly redisUrl: string;
+  readonly partitions: number;
+  readonly ingest: false | Omit<IngestOptions, "store" | "redisUrl" | "partitions">;
+  readonly log?: (entry: object) => void;
+}
+
+/** Creates the schema (retrying while ClickHouse is away), the history service and, if asked, ingestion. */
+export async function startHistory(o: HistoryRuntimeOptions): Promise<HistoryRuntime> {
+  const log = o.log ?? (() => {});
+  const ready = await initWhenReachable(o.store, log);
+  const statusRedis = new Redis(o.redisUrl, { maxRetriesPerRequest: null });
+  statusRedis.on("error", () => {});
+  const queue = openIngestQueue(statusRedis);
+  const lag = o.ingest ? (o.ingest.lag ?? historyLag) : historyLag;
+  const service = new HistoryService({
+    store: o.store,
+    status: () => ingestStatus(statusRedis, queue, o.partitions, lag),
+  });
+  // Ingestion may start before the schema exists: its inserts fail and retry until it does.
+  const ingest = o.ingest
+    ? await startIngest({ ...o.ingest, store: o.store, redisUrl: o.redisUrl, partitions: o.partitions, log })
+    : undefined;
+  return {
+    service,
+    ingest,
+    stop: async () => {
+      await ingest?.stop();
+      ready.cancel();
+      await queue.close();
+      await statusRedis.quit().catch(() => statusRedis.disconnect());
+    },
+  };
+}
+
+/**
+ * Runs `store.init()` once, and on failure again in the background until it succeeds: the API starts (and
+ * accepts actions) while ClickHouse is away.
+ */
+async function initWhenReachable(
+  store: HistoryStore,
+  log: (entry: object) => void,
+): Promise<{ cancel(): void }> {
+  let cancelled = false;
+  const attempt = async (delayMs: number): Promise<void> => {
+    if (cancelled) return;
+    try {
+      await store.init();
+    } catch (err) {
+      log({ level: "warn", msg: "history: ClickHouse schema not ready, retrying", err: String(err) });
+      setTimeout(() => void attempt(Math.min(delayMs * 2, 10_000)), delayMs).unref();
+    }
+  };
+  await attempt(500);
+  return { cancel: () => (cancelled = true) };
+}
+
+/**
+ * History for a process started from settings (SPEC §3): a server store with CLICKHOUSE_URL, else the
+ * embedded engine on LOYALTY_DATA_DIR. `stop` also closes the store.
+ */
+export async function startHistoryFromSettings(
+  settings: Settings,
+  runIngest: boolean,
+  log: (entry: object) => void,
+): Promise<HistoryRuntime> {
+  const store = new ClickHouseHistoryStore(createClickHouseEngine(settings));
+  const runtime = await startHistory({
+    store,
+    redisUrl: settings.redisUrl,
+    partitions: settings.partitions,
+    // A server takes concurrent inserts well; chdb shares one engine with the API's reads.
+    ingest: runIngest
+      ? {
+          concurrency: store.kind === "server" ? 2 : 1,
+          consumer: { reclaimIdleMs: settings.history.reclaimIdleMs },
+        }
+      : false,
+    log,
+  });
+  return {
+    ...runtime,
+    stop: async () => {
+      await runtime.stop();
+      await store.close();
+    },
+  };
+}

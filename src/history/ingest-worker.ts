@@ -1,0 +1,43 @@
+import { type Job, Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import { type IngestBatchDeps, type IngestBatchResult, ingestBatch } from "./ingest-batch.js";
+import type { IngestJobData } from "./ingest-job.js";
+import { HISTORY_QUEUE, QUEUE_PREFIX } from "./ingest-names.js";
+import { BACKOFF_TYPE, retryDelayMs } from "./ingest-queue.js";
+
+/**
+ * Starts the BullMQ workers that run ingestion jobs (`ingestBatch`). `concurrency` jobs run at once in this
+ * process; more processes add more. `close()` on the returned Worker waits for the running jobs to finish.
+ */
+export function startIngestWorker(
+  connection: Redis,
+  deps: IngestBatchDeps,
+  concurrency: number,
+  log: (entry: object) => void = () => {},
+): Worker<IngestJobData, IngestBatchResult> {
+  const worker = new Worker<IngestJobData, IngestBatchResult>(
+    HISTORY_QUEUE,
+    (job: Job<IngestJobData>) => ingestBatch(deps, job.data),
+    {
+      connection,
+      prefix: QUEUE_PREFIX,
+      concurrency,
+      settings: {
+        backoffStrategy: (attemptsMade, type) =>
+          type === BACKOFF_TYPE ? retryDelayMs(attemptsMade) : retryDelayMs(attemptsMade, 1000),
+      },
+    },
+  );
+  worker.on("failed", (job, err) => {
+    const final = job !== undefined && job.attemptsMade >= (job.opts.attempts ?? 1);
+    log({
+      level: final ? "error" : "warn",
+      msg: "history ingest job failed",
+      job: job?.id,
+      final,
+      err: err.message,
+    });
+  });
+  worker.on("error", (err) => log({ level: "warn", msg: "history worker error", err: err.message }));
+  return worker;
+}

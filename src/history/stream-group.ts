@@ -1,0 +1,113 @@
+import type { Redis } from "ioredis";
+import { streamKey } from "../redis/keys.js";
+import { HISTORY_GROUP } from "./ingest-names.js";
+import { parseEntries, type RawEntry, type StreamEntry } from "./stream-entry.js";
+
+/**
+ * The history consumer group on the partition streams: the one module that issues XGROUP, XREADGROUP,
+ * XAUTOCLAIM, XCLAIM, XRANGE and XACK for ingestion. Every command names ONE stream key, so each goes to
+ * the slot of its `{pN}` tag and the same code runs on Redis Cluster (no multi-key XREADGROUP).
+ */
+export class StreamGroup {
+  constructor(
+    private readonly redis: Redis,
+    /** This process's consumer name in the group (unique per process). */
+    readonly consumer: string,
+  ) {}
+
+  /** Creates the group on a partition stream if missing, from the stream's start (no entry is skipped). */
+  async ensureGroup(partition: number): Promise<void> {
+    try {
+      await this.redis.call("XGROUP", "CREATE", streamKey(partition), HISTORY_GROUP, "0", "MKSTREAM");
+    } catch (err) {
+      if (!(err instanceof Error) || !err.message.includes("BUSYGROUP")) throw err;
+    }
+  }
+
+  /**
+   * Reads up to `count` never-delivered entries of one partition without blocking; they become pending for
+   * this consumer until acknowledged. Only ids are kept: the worker reads the content back at insert time.
+   */
+  async readNew(partition: number, count: number): Promise<string[]> {
+    const reply = await this.redis.call(
+      "XREADGROUP",
+      "GROUP",
+      HISTORY_GROUP,
+      this.consumer,
+      "COUNT",
+      count,
+      "STREAMS",
+      streamKey(partition),
+      ">",
+    );
+    return entriesOfOneStream(reply).map(([id]) => id);
+  }
+
+  /**
+   * Claims entries of one partition that have been pending longer than `minIdleMs` (their consumer died, or
+   * their batch failed for good): they become this consumer's and must be ingested again.
+   */
+  async reclaim(partition: number, minIdleMs: number, max: number): Promise<string[]> {
+    const ids: string[] = [];
+    let cursor = "0-0";
+    do {
+      const [next, claimed] = (await this.redis.call(
+        "XAUTOCLAIM",
+        streamKey(partition),
+        HISTORY_GROUP,
+        this.consumer,
+        minIdleMs,
+        cursor,
+        "COUNT",
+        500,
+        "JUSTID",
+      )) as [string, string[], string[]?];
+      ids.push(...claimed);
+      cursor = next;
+    } while (cursor !== "0-0" && ids.length < max);
+    return ids;
+  }
+
+  /**
+   * Resets the idle time of pending entries (XCLAIM … JUSTID neither copies data nor counts a delivery), so
+   * a batch that is being retried is not reclaimed as if its consumer had died.
+   */
+  async touch(partition: number, ids: readonly string[]): Promise<void> {
+    await this.redis.call("XCLAIM", streamKey(partition), HISTORY_GROUP, this.consumer, 0, ...ids, "JUSTID");
+  }
+
+  /** Reads the given entries of one partition (ids ascending); an id no longer in the stream is absent. */
+  async fetch(partition: number, ids: readonly string[], malformed: string[]): Promise<StreamEntry[]> {
+    if (ids.length === 0) return [];
+    const raw = (await this.redis.call(
+      "XRANGE",
+      streamKey(partition),
+      ids[0],
+      ids[ids.length - 1],
+    )) as RawEntry[];
+    const wanted = new Set(ids);
+    // The range may hold entries delivered to other consumers in between: those are theirs to ingest.
+    return parseEntries(
+      partition,
+      raw.filter(([id]) => wanted.has(id)),
+      malformed,
+    );
+  }
+
+  /** Acknowledges entries: ClickHouse has them, so the trimmer may remove them from the stream. */
+  async ack(partition: number, ids: readonly string[]): Promise<void> {
+    if (ids.length > 0) await this.redis.call("XACK", streamKey(partition), HISTORY_GROUP, ...ids);
+  }
+}
+
+/**
+ * The entries of a one-stream XREADGROUP reply: `[[key, entries]]` in RESP2, a map `{key: entries}` in RESP3
+ * (which ioredis 6 speaks by default and hands back flattened as `[key, entries]`, or as a Map).
+ */
+export function entriesOfOneStream(reply: unknown): RawEntry[] {
+  if (reply === null || reply === undefined) return [];
+  if (reply instanceof Map) return ([...reply.values()][0] ?? []) as RawEntry[];
+  const list = reply as unknown[];
+  if (list.length === 0) return [];
+  return (Array.isArray(list[0]) ? (list[0] as unknown[])[1] : list[1]) as RawEntry[];
+}
