@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import type { Transaction } from "../../src/services/ports.js";
 import { clickhouseTestBackends } from "../support/clickhouse-backends.js";
 import { rulesFromYaml } from "../support/rules.js";
 import { call } from "../support/server.js";
@@ -48,8 +49,8 @@ for (const backend of clickhouseTestBackends()) {
     });
 
     /** Reports `tick` for each group in turn, at the given times; returns the transactions, in order. */
-    async function ticks(userId: string, times: readonly number[]): Promise<any[]> {
-      const all: any[] = [];
+    async function ticks(userId: string, times: readonly number[]): Promise<Transaction[]> {
+      const all: Transaction[] = [];
       for (const [g, now] of times.entries()) {
         s.clock.now = now;
         const r = await call(s, "POST", "/api/loyalty/action", {
@@ -67,8 +68,8 @@ for (const backend of clickhouseTestBackends()) {
     }
 
     /** Follows `next` from the first page; every transaction seen, and the page count. */
-    async function walk(userId: string, query: string): Promise<{ rows: any[]; pages: number }> {
-      const rows: any[] = [];
+    async function walk(userId: string, query: string): Promise<{ rows: Transaction[]; pages: number }> {
+      const rows: Transaction[] = [];
       let cursor: string | null = null;
       for (let pages = 1; pages <= 2000; pages++) {
         const q = cursor === null ? query : `${query}&cursor=${encodeURIComponent(cursor)}`;
@@ -120,7 +121,7 @@ for (const backend of clickhouseTestBackends()) {
       assert.deepEqual(withBobsCursor.rows, []);
       const aliceIds = new Set(mine.map((t) => t.id));
       const crossed = await call(s, "GET", "/api/loyalty/history?limit=100", { token: s.token("alice") });
-      assert.ok(crossed.body.data.every((t: any) => aliceIds.has(t.id)));
+      assert.ok(crossed.body.data.every((t: Transaction) => aliceIds.has(t.id)));
     });
 
     test("bad from, to, limit or cursor is a 400 VALIDATION_FAILED naming the field", async () => {
@@ -160,27 +161,38 @@ for (const backend of clickhouseTestBackends()) {
       for (let i = 0; i < 20; i++) {
         const userId = `ryw-${i}`;
         s.clock.now = Date.now();
-        const posted = await call(s, "POST", "/api/loyalty/action", { token: s.token(userId), body: { action: "ping" } });
+        const posted = await call(s, "POST", "/api/loyalty/action", {
+          token: s.token(userId),
+          body: { action: "ping" },
+        });
         const answeredAt = performance.now();
         assert.equal(posted.status, 200);
         const firstId = posted.body.data.transactions[0].id;
-        const seen = await waitFor(async () => {
-          const r = await call(s, "GET", "/api/loyalty/history?limit=1", { token: s.token(userId) });
-          return r.body.data[0]?.id === firstId;
-        }, 5000, 5);
+        const seen = await waitFor(
+          async () => {
+            const r = await call(s, "GET", "/api/loyalty/history?limit=1", { token: s.token(userId) });
+            return r.body.data[0]?.id === firstId;
+          },
+          5000,
+          5,
+        );
         assert.ok(seen, `${userId}: never showed up`);
         lags.push(performance.now() - answeredAt);
       }
       lags.sort((a, b) => a - b);
       const p50 = lags[Math.floor(lags.length / 2)];
       const max = lags[lags.length - 1];
-      console.log(`# read-your-writes (${backend.name}): 200 → visible in /history p50 ${p50.toFixed(0)} ms, max ${max.toFixed(0)} ms`);
+      console.log(
+        `# read-your-writes (${backend.name}): 200 → visible in /history p50 ${p50.toFixed(0)} ms, max ${max.toFixed(0)} ms`,
+      );
       assert.ok(max < 1000, `slowest read-your-write took ${max.toFixed(0)} ms`);
       const health = await call(s, "GET", "/health/ready");
       assert.equal(health.status, 200);
       assert.equal(health.body.checks.clickhouse, true);
       assert.ok(health.body.history.lagMs.samples >= 20);
-      console.log(`# ingestion lag (${backend.name}, append → inserted): ${JSON.stringify(health.body.history.lagMs)}`);
+      console.log(
+        `# ingestion lag (${backend.name}, append → inserted): ${JSON.stringify(health.body.history.lagMs)}`,
+      );
       assert.ok(health.body.history.lagMs.p99 < 1000);
     });
   });

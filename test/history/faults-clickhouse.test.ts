@@ -3,6 +3,7 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { readFileSync, readlinkSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { createClickHouseEngine } from "../../src/clickhouse/create-engine.js";
+import type { Transaction } from "../../src/services/ports.js";
 import {
   clickhouseServerSkipReason,
   type PrivateClickHouseServer,
@@ -82,13 +83,16 @@ describe("ClickHouse server stopped during ingestion", { skip: clickhouseServerS
   });
 
   /** 100 new users tap once each: every answer must be a 200 with two transactions. */
-  async function taps(prefix: string): Promise<Map<string, any[]>> {
-    const answers = new Map<string, any[]>();
+  async function taps(prefix: string): Promise<Map<string, Transaction[]>> {
+    const answers = new Map<string, Transaction[]>();
     await Promise.all(
       Array.from({ length: 100 }, async (_, i) => {
         const userId = `${prefix}-${i}`;
         s.clock.now = Date.now();
-        const r = await call(s, "POST", "/api/loyalty/action", { token: s.token(userId), body: { action: "tap" } });
+        const r = await call(s, "POST", "/api/loyalty/action", {
+          token: s.token(userId),
+          body: { action: "tap" },
+        });
         assert.equal(r.status, 200, JSON.stringify(r.body));
         assert.equal(r.body.data.transactions.length, 2);
         answers.set(userId, r.body.data.transactions);
@@ -114,10 +118,16 @@ describe("ClickHouse server stopped during ingestion", { skip: clickhouseServerS
     const stuck = await historyBacklog(s.redis, s.partitions);
     console.log(`# ClickHouse down: 300 actions accepted (200), ${stuck} stream entries waiting`);
     assert.ok(stuck >= 400, "the outage's transactions waited in the streams");
+    const jobs = (await call(s, "GET", "/health/ready")).body.history.jobs;
+    assert.ok(jobs.delayed + jobs.active >= 1, `a batch is retrying with backoff: ${JSON.stringify(jobs)}`);
 
     processCtl.start(how);
     const restartedAt = performance.now();
-    const caughtUp = await waitFor(async () => (await historyBacklog(s.redis, s.partitions)) === 0, 90_000, 100);
+    const caughtUp = await waitFor(
+      async () => (await historyBacklog(s.redis, s.partitions)) === 0,
+      90_000,
+      100,
+    );
     assert.ok(caughtUp, "history did not catch up after ClickHouse came back");
     console.log(`# caught up ${(performance.now() - restartedAt).toFixed(0)} ms after the restart`);
     const after = await taps("after");

@@ -7,8 +7,8 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import { createClickHouseEngine } from "../../src/clickhouse/create-engine.js";
 import type { StoredTransaction } from "../../src/history/ports.js";
-import { clickhouseServerSkipReason, startClickHouseServer } from "../support/clickhouse-server.js";
 import { transaction } from "../support/clickhouse-history-fixtures.js";
+import { clickhouseServerSkipReason, startClickHouseServer } from "../support/clickhouse-server.js";
 import { freshRedis, TEST_REDIS_URL } from "../support/redis.js";
 import { appendToStreams, historyBacklog, waitFor } from "./ingest-harness.js";
 
@@ -55,7 +55,9 @@ for (const backend of BACKENDS) {
       const redis = await freshRedis();
       const server = backend.name === "server" ? await startClickHouseServer() : undefined;
       const dataDir = await mkdtemp(join(tmpdir(), "loyalty-kill-"));
-      const env: Record<string, string> = server ? { CLICKHOUSE_URL: server.url } : { LOYALTY_DATA_DIR: dataDir };
+      const env: Record<string, string> = server
+        ? { CLICKHOUSE_URL: server.url }
+        : { LOYALTY_DATA_DIR: dataDir };
       try {
         const started = performance.now();
         await appendToStreams(redis, PARTITIONS, syntheticHistory());
@@ -63,7 +65,11 @@ for (const backend of BACKENDS) {
 
         const first = startWorker(env);
         // Partway: once a fifth is acknowledged (and much more is read ahead, pending in jobs).
-        const partway = await waitFor(async () => (await historyBacklog(redis, PARTITIONS)) <= 40_000, 60_000, 5);
+        const partway = await waitFor(
+          async () => (await historyBacklog(redis, PARTITIONS)) <= 40_000,
+          60_000,
+          5,
+        );
         assert.ok(partway, `the first worker never got going:\n${first.output()}`);
         first.child.kill("SIGKILL");
         await once(first.child, "exit");
@@ -74,7 +80,11 @@ for (const backend of BACKENDS) {
         const second = startWorker(env);
         const done = await waitFor(async () => (await historyBacklog(redis, PARTITIONS)) === 0, 180_000, 100);
         assert.ok(done, `the restarted worker did not catch up:\n${second.output()}`);
-        assert.match(second.output(), /reclaimed stale stream entries/, "the dead worker's entries were reclaimed");
+        assert.match(
+          second.output(),
+          /reclaimed stale stream entries/,
+          "the dead worker's entries were reclaimed",
+        );
         second.child.kill("SIGTERM");
         const [code] = await once(second.child, "exit");
         assert.equal(code, 0, second.output());
@@ -85,7 +95,9 @@ for (const backend of BACKENDS) {
             "SELECT count() AS rows, uniqExact(user_id, id) AS ids FROM transactions FINAL",
           );
           const [stored] = await engine.select("SELECT count() AS rows FROM transactions");
-          console.log(`# rows seen ${seen.rows}, distinct ids ${seen.ids}, physical rows before merge ${stored.rows}`);
+          console.log(
+            `# rows seen ${seen.rows}, distinct ids ${seen.ids}, physical rows before merge ${stored.rows}`,
+          );
           assert.equal(Number(seen.ids), 50_000, "every transaction arrived");
           assert.equal(Number(seen.rows), 50_000, "none is seen twice");
         } finally {

@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import { mintDevToken } from "../../src/auth/dev-token.js";
 import { createTokenVerifier } from "../../src/auth/verifier.js";
+import type { ClickHouseEngine } from "../../src/clickhouse/engine.js";
 import { createServices } from "../../src/composition.js";
 import { EXAMPLE_RULES_PATH } from "../../src/config/env.js";
 import { loadRulesFile } from "../../src/config/load-rules.js";
@@ -12,7 +13,6 @@ import { LagMeter } from "../../src/history/lag-meter.js";
 import type { StoredTransaction } from "../../src/history/ports.js";
 import { buildApp } from "../../src/http/app.js";
 import { partitionOf, streamKey } from "../../src/redis/keys.js";
-import type { ClickHouseEngine } from "../../src/clickhouse/engine.js";
 import { freshRedis, TEST_REDIS_URL } from "../support/redis.js";
 import { TEST_AUDIENCE, TEST_SECRET, type TestServer } from "../support/server.js";
 

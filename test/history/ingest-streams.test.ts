@@ -9,8 +9,8 @@ import { ClickHouseHistoryStore } from "../../src/history/clickhouse-history-sto
 import { startIngest } from "../../src/history/ingest.js";
 import { ingestBatch } from "../../src/history/ingest-batch.js";
 import { openIngestQueue } from "../../src/history/ingest-queue.js";
-import { ingestStatus } from "../../src/history/lag-report.js";
 import { LagMeter } from "../../src/history/lag-meter.js";
+import { ingestStatus } from "../../src/history/lag-report.js";
 import { StreamGroup } from "../../src/history/stream-group.js";
 import { trimPartition } from "../../src/history/stream-trim.js";
 import { streamKey } from "../../src/redis/keys.js";
@@ -128,10 +128,13 @@ describe("ingestion batches into a real ClickHouse (embedded)", () => {
     const good = await append(redis, 2, "mixed-user");
     const bad = (await redis.xadd(KEY, "*", "u", "mixed-user", "t", "{oops")) as string;
     await group.readNew(0, 10);
-    await assert.rejects(ingestBatch({ group, store, lag: new LagMeter() }, { parts: [{ p: 0, ids: [...good, bad] }] }), {
-      name: "UnrecoverableError",
-      message: new RegExp(bad),
-    });
+    await assert.rejects(
+      ingestBatch({ group, store, lag: new LagMeter() }, { parts: [{ p: 0, ids: [...good, bad] }] }),
+      {
+        name: "UnrecoverableError",
+        message: new RegExp(bad),
+      },
+    );
     assert.equal((await store.page({ userId: "mixed-user", limit: 10 })).transactions.length, 2);
   });
 
@@ -147,7 +150,8 @@ describe("ingestion batches into a real ClickHouse (embedded)", () => {
       jobOptions: { attempts: 2, backoff: { type: "fixed", delay: 10 }, removeOnComplete: true },
       drainMs: 0,
     });
-    const queue = openIngestQueue(redis.duplicate({ maxRetriesPerRequest: null }));
+    const queueConnection = redis.duplicate({ maxRetriesPerRequest: null });
+    const queue = openIngestQueue(queueConnection);
     try {
       await append(redis, 3, "failing-user");
       const status = () => ingestStatus(redis, queue, 1, new LagMeter());
@@ -159,6 +163,7 @@ describe("ingestion batches into a real ClickHouse (embedded)", () => {
     } finally {
       await ingest.stop();
       await queue.close();
+      queueConnection.disconnect();
       await rm(fresh, { recursive: true, force: true });
     }
   });

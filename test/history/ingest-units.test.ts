@@ -89,7 +89,12 @@ function request(query: string): HttpRequest {
 
 describe("GET /history query parsing", () => {
   test("defaults limit to 50, caps it at 100, and passes from, to and cursor through", () => {
-    assert.deepEqual(historyRequestOf(request("")), { from: undefined, to: undefined, limit: 50, cursor: undefined });
+    assert.deepEqual(historyRequestOf(request("")), {
+      from: undefined,
+      to: undefined,
+      limit: 50,
+      cursor: undefined,
+    });
     assert.equal(historyRequestOf(request("limit=100")).limit, 100);
     assert.equal(historyRequestOf(request("limit=101")).limit, 100);
     assert.deepEqual(historyRequestOf(request("from=0&to=0&limit=1&cursor=abc")), {
@@ -111,7 +116,11 @@ describe("GET /history query parsing", () => {
       ["limit=01", "limit"],
       ["cursor=a&cursor=b", "cursor"],
     ]) {
-      assert.throws(() => historyRequestOf(request(query)), (err: Error) => err.message.startsWith(`${field}:`), query);
+      assert.throws(
+        () => historyRequestOf(request(query)),
+        (err: Error) => err.message.startsWith(`${field}:`),
+        query,
+      );
     }
   });
 });
