@@ -14,12 +14,13 @@ async function main(): Promise<void> {
   const settings = readSettings();
   const rules = loadRulesFile(settings.rulesPath);
   const redis = await connectRedis(settings.redisUrl);
-  const services = createServices(redis, rules, settings.partitions);
-  const configSync = await startConfigSync(services.configs, redis, rules, log);
   // History: ClickHouse store, GET /history, and (by default) the ingestion workers in this process.
   const history = await startHistoryFromSettings(settings, settings.history.embeddedWorkers, (o) =>
     console.error(JSON.stringify(o)),
   );
+  // Deleting a user reaches ClickHouse through the same store.
+  const services = createServices(redis, rules, settings.partitions, Date.now, { history: history.store });
+  const configSync = await startConfigSync(services.configs, redis, rules, log);
   // Real-time push (every node tails the streams) and operator webhooks (WEBHOOKS_CONFIG), issue 4.
   const realtime = await startRealtimeFromSettings(settings, redis, (o) => console.error(JSON.stringify(o)));
   const webhooks = await startWebhooksFromSettings(settings, (o) => console.error(JSON.stringify(o)));

@@ -12,6 +12,8 @@ import type { HistoryStore } from "./ports.js";
 /** History in one process: the use cases over the store, plus ingestion when this process runs it. */
 export interface HistoryRuntime {
   readonly service: HistoryService;
+  /** The store itself, for the services that write to it directly (deleting a user). */
+  readonly store: HistoryStore;
   /** Ingestion running in this process (absent in an API-only process). */
   readonly ingest?: Ingest;
   /** Stops ingestion (finishing its batches) and closes the status connection; the store stays open. */
@@ -45,6 +47,7 @@ export async function startHistory(o: HistoryRuntimeOptions): Promise<HistoryRun
     : undefined;
   return {
     service,
+    store: o.store,
     ingest,
     stop: async () => {
       await ingest?.stop();

@@ -13,7 +13,14 @@ const SECRET = "process-test-secret-0123456789";
 /** Starts `src/server.ts` as its own process, like `npm start` does. */
 function startServer(env: Record<string, string>): { child: ChildProcess; output: () => string } {
   const child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
-    env: { ...process.env, JWT_SECRET: SECRET, HOST: "127.0.0.1", ...env },
+    // Its own embedded ClickHouse directory, so a local `npm start` on ./data never clashes with the test.
+    env: {
+      ...process.env,
+      JWT_SECRET: SECRET,
+      HOST: "127.0.0.1",
+      LOYALTY_DATA_DIR: mkdtempSync(join(tmpdir(), "loyalty-data-")),
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
