@@ -16,9 +16,9 @@
     ARGV[3] "1" when KEYS[3] is a real idempotency key, else ""
     ARGV[4] adjustment JSON {m: [[metricId, delta]...], rm: [[setId, itemId]...], add: [[setId, itemId]...]}
     ARGV[5] notification JSON {d, ti, me}, or "" for none
-    ARGV[6] global rule tables of the whole config (src/domain/rules/engine-blob.ts)
-    ARGV[7] reason
-    ARGV[8..] one JSON fragment per challenge (the cascade decodes only those it touches)
+    ARGV[6] reason
+    ARGV[7] unused ("")
+    ARGV[8..] the rules block of the whole config (src/domain/rules/engine-blob.ts)
 
   Returns {code, text, pending}
     code 0  applied: text = JSON array of the transactions (the adjustment first, then what it caused);
@@ -36,7 +36,9 @@ end
 
 --- @include "includes/json"
 --- @include "includes/transaction"
-local G = cjson.decode(ARGV[6])
+--- @include "includes/rules"
+--- @include "includes/profile-fields"
+--- @include "includes/mission-progress"
 local adj = cjson.decode(ARGV[4])
 
 --- @include "includes/profile-state"
@@ -45,20 +47,23 @@ local adj = cjson.decode(ARGV[4])
 
 local function removeItem(tx, setId, itemId)
   local field = "i:" .. setId
-  local held = redis.call("HGET", userKey, field) or ""
+  local held = getField(field) or ""
   local kept, found = {}, false
   for it in string.gmatch(held, "[^\n]+") do
     if it == itemId then found = true else kept[#kept + 1] = it end
   end
   if not found then return end
   tx.lost[#tx.lost + 1] = { setId, itemId }
-  if #kept == 0 then redis.call("HDEL", userKey, field)
-  else redis.call("HSET", userKey, field, table.concat(kept, "\n")) end
+  if #kept == 0 then setField(field, false)
+  else setField(field, table.concat(kept, "\n")) end
 end
 
 local tx = openTx("adminAdjustment", "")
-tx.reason = ARGV[7]
-if ARGV[5] ~= "" then tx.note = cjson.decode(ARGV[5]) end
+tx.reason = ARGV[6]
+if ARGV[5] ~= "" then
+  local n = cjson.decode(ARGV[5])
+  tx.note = noteSnippet(n.d, n.ti, n.me)
+end
 for _, m in ipairs(adj.m) do grantMetric(tx, m[1], m[2]) end
 for _, it in ipairs(adj.rm) do removeItem(tx, it[1], it[2]) end
 for _, it in ipairs(adj.add) do grantItem(tx, it[1], it[2]) end
@@ -66,9 +71,10 @@ runMetricCascade()
 
 local texts = {}
 for i, t in ipairs(txs) do
-  texts[i] = emitTx(t, nowText, userId, G.MS, streamKey, notifKey)
+  texts[i] = emitTx(t, nowText, userId, milestones, streamKey, notifKey)
 end
-redis.call("HSET", userKey, "seq", seq)
+setField("seq", seq)
+flushProfile()
 local answer = "[" .. table.concat(texts, ",") .. "]"
 if ARGV[3] == "1" then redis.call("SET", idemKey, answer, "PX", 86400000) end
 return { 0, answer, table.concat(pendingCoupons, "\n") }

@@ -15,18 +15,22 @@
     ARGV[3] "1" when KEYS[3] is a real idempotency key, else ""
     ARGV[4] rate-limit count (0 = no limit)
     ARGV[5] rate-limit window in ms
-    ARGV[6] global rule tables (JSON, src/domain/rules/engine-blob.ts)
-    ARGV[7] matched missions, JSON [[missionId, value, challengeId], ...] in config order
-    ARGV[8..] one JSON fragment per challenge, decoded only when the call touches that challenge
+    ARGV[6] matched missions in config order, JSON [[missionId, value, fragmentArgv, challengeId, type,
+            target, position, sequential 0|1, priorMissionIds?], ...] (src/domain/match.ts)
+    ARGV[7] "1" when the rate limit was charged by a first call that returned code 3, else ""
+    ARGV[8..] the rules block (src/domain/rules/engine-blob.ts); absent on the progress-only first call
 
   Returns {code, text, pending}
     code 0  applied: text = JSON array of the transactions; pending = "\n"-joined "<couponId>\t<challengeId>"
             grants now awaiting a unique code (TypeScript serves them with claim-coupon.lua, fulfill-coupon.lua)
     code 1  idempotent replay: text = the stored answer
     code 2  rate limited: text = milliseconds until the window ends
+    code 3  a mission would complete and the rules were not sent: nothing was written; call again with
+            the rules block and ARGV[7] = "1"
 ]]
 local userKey, notifKey, idemKey, rlKey, streamKey, pendKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local userId, nowText = ARGV[1], ARGV[2]
+local RULES_PRESENT_ARGV = 8
 local now = tonumber(nowText)
 
 if ARGV[3] == "1" then
@@ -35,34 +39,57 @@ if ARGV[3] == "1" then
 end
 
 --- @include "includes/rate-limit"
-local limited = chargeRateLimit(rlKey, tonumber(ARGV[4]), tonumber(ARGV[5]), now)
-if limited then return { 2, tostring(limited), "" } end
+-- A second call (with the rules, after code 3) was already charged by the first.
+if ARGV[7] ~= "1" then
+  local limited = chargeRateLimit(rlKey, tonumber(ARGV[4]), tonumber(ARGV[5]), now)
+  if limited then return { 2, tostring(limited), "" } end
+end
 
 -- Most reported actions advance nothing: skip decoding any rules for them.
-if ARGV[7] == "[]" then
+if ARGV[6] == "[]" then
   if ARGV[3] == "1" then redis.call("SET", idemKey, "[]", "PX", 86400000) end
   return { 0, "[]", "" }
 end
--- Function definitions cost time on every call, so they come after the fast paths above.
+-- Function definitions cost time on every call, so each tier defines only what it uses.
+--- @include "includes/profile-fields"
+--- @include "includes/mission-progress"
+local matched = cjson.decode(ARGV[6])
+local fields = { "seq" }
+for _, e in ipairs(matched) do matchedFields(e, fields) end
+prefetch(fields)
+
+-- Progress-only pass: without the rules block, advance what can be advanced; nothing is written
+-- (writes are buffered) if any mission would complete, and the caller retries with the rules.
+if ARGV[RULES_PRESENT_ARGV] == nil then
+  for _, e in ipairs(matched) do
+    local mid = e[1]
+    if getField("d:" .. mid) == false and getField("c:" .. e[4]) == false and priorComplete(e) then
+      local p, changed = nextProgress(mid, e[5], e[2])
+      if p >= e[6] then return { 3, "", "" } end
+      if changed then setField("p:" .. mid, p) end
+    end
+  end
+  flushProfile()
+  if ARGV[3] == "1" then redis.call("SET", idemKey, "[]", "PX", 86400000) end
+  return { 0, "[]", "" }
+end
+
 --- @include "includes/json"
 --- @include "includes/transaction"
-local G = cjson.decode(ARGV[6])
-local matched = cjson.decode(ARGV[7])
-
+--- @include "includes/rules"
 --- @include "includes/profile-state"
 --- @include "includes/rewards"
 --- @include "includes/progress"
 
-for _, pair in ipairs(matched) do
-  advanceMission(pair[1], pair[2], pair[3])
-end
+for _, e in ipairs(matched) do advanceMission(e) end
 runMetricCascade()
 
 local texts = {}
 for i, tx in ipairs(txs) do
-  texts[i] = emitTx(tx, nowText, userId, G.MS, streamKey, notifKey)
+  texts[i] = emitTx(tx, nowText, userId, milestones, streamKey, notifKey)
 end
-if #txs > 0 then redis.call("HSET", userKey, "seq", seq) end
+if #txs > 0 then setField("seq", seq) end
+flushProfile()
 local answer = "[" .. table.concat(texts, ",") .. "]"
 if ARGV[3] == "1" then redis.call("SET", idemKey, answer, "PX", 86400000) end
 return { 0, answer, table.concat(pendingCoupons, "\n") }

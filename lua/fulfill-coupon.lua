@@ -26,8 +26,8 @@ redis.call("LREM", KEYS[4], 1, couponId .. "\n" .. userId .. "\n" .. ARGV[5])
 local seq = redis.call("HINCRBY", userKey, "seq", 1)
 local tx = newTx(nowText .. "-" .. seq, "couponAssigned", ARGV[5])
 tx.coupon = couponId
-if ARGV[7] ~= "" then tx.note = { d = "toast", ti = ARGV[7], me = ARGV[7] } end
-local json = emitTx(tx, nowText, userId, {}, KEYS[3], KEYS[2])
+if ARGV[7] ~= "" then tx.note = noteSnippet("toast", ARGV[7], ARGV[7]) end
+local json = emitTx(tx, nowText, userId, function() return {} end, KEYS[3], KEYS[2])
 if ARGV[6] == "1" then
   local stored = redis.call("GET", KEYS[5])
   if stored then

@@ -1,67 +1,58 @@
 --[[
-  Cached reads of the user's profile hash for the duration of one script call. Writes go straight to
-  Redis; the caches are updated alongside so later reads in the same call see them.
-  Needs: userKey, G (global rule tables), nowText.
+  Transactions, caches and predicates of one call over the profile fields (includes/profile-fields).
+  Needs: userKey, nowText, now, includes/rules.lua, includes/profile-fields.lua.
 ]]
-local seq = tonumber(redis.call("HGET", userKey, "seq") or "0")
+local seq = 0
 local txs = {}
 local pendingCoupons = {}
-local metricCache, doneCache, chDoneCache = {}, {}, {}
+local metricCache = {}
 
 local function metricValue(id)
   local v = metricCache[id]
   if v == nil then
-    v = tonumber(redis.call("HGET", userKey, "m:" .. id) or "") or G.M[id].d
+    v = tonumber(getField("m:" .. id) or "") or rulesTable(0)[id][1]
     metricCache[id] = v
   end
   return v
 end
 
 local function isMissionDone(mid)
-  local v = doneCache[mid]
-  if v == nil then
-    v = redis.call("HEXISTS", userKey, "d:" .. mid) == 1
-    doneCache[mid] = v
-  end
-  return v
+  return getField("d:" .. mid) ~= false
 end
 
 local function isChallengeDone(cid)
-  local v = chDoneCache[cid]
-  if v == nil then
-    v = redis.call("HEXISTS", userKey, "c:" .. cid) == 1
-    chDoneCache[cid] = v
-  end
-  return v
-end
-
--- A challenge's rules, decoded from its ARGV fragment the first time this call needs it.
-local challengeCache = {}
-local function challengeRules(cid)
-  local c = challengeCache[cid]
-  if c == nil then
-    c = cjson.decode(ARGV[G.CI[cid]])
-    challengeCache[cid] = c
-  end
-  return c
+  return getField("c:" .. cid) ~= false
 end
 
 local function openTx(ttype, cid)
+  if seq == 0 then seq = tonumber(getField("seq") or "0") end
   seq = seq + 1
   local tx = newTx(nowText .. "-" .. seq, ttype, cid)
   txs[#txs + 1] = tx
   return tx
 end
 
--- Window [from, to) of a challenge; either bound optional.
+-- Window [from, to) of a challenge fragment; either bound may be false (absent).
 local function inWindow(c)
-  return (c.f == nil or now >= c.f) and (c.t == nil or now < c.t)
+  local f, t = c[6], c[7]
+  return (not f or now >= f) and (not t or now < t)
 end
 
--- Sequential rule: every mission listed before index ix is complete at this moment.
+-- Sequential rule: every mission listed before position ix is complete at this moment.
 local function priorDone(c, ix)
+  local missions = c[5]
   for i = 1, ix - 1 do
-    if not isMissionDone(c.ms[i]) then return false end
+    if not isMissionDone(missions[i][1]) then return false end
   end
   return true
+end
+
+-- The pre-rendered note snippet at an ARGV index, or nil for 0 (display "none").
+local function noteAt(argvIndex)
+  if argvIndex == 0 then return nil end
+  return ARGV[argvIndex]
+end
+
+local function milestones()
+  return rulesTable(1)
 end

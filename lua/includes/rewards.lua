@@ -1,16 +1,16 @@
 --[[
-  Granting a challenge's rewards into its transaction. Needs: profile-state, transaction.
+  Granting rewards (and operator adjustments) into a transaction. Needs: rules, profile-state, transaction.
   changedMetrics collects metrics whose value really changed, for the metric-mission cascade.
 ]]
 local changedMetrics = {}
 
 local function grantMetric(tx, id, qty)
-  local def = G.M[id]
+  local def = rulesTable(0)[id]
   local old = metricValue(id)
   local new = old + qty
-  if def.lo ~= nil and new < def.lo then new = def.lo end
-  if def.hi ~= nil and new > def.hi then new = def.hi end
-  redis.call("HSET", userKey, "m:" .. id, new)
+  if def[2] and new < def[2] then new = def[2] end
+  if def[3] and new > def[3] then new = def[3] end
+  setField("m:" .. id, new)
   metricCache[id] = new
   local rec = tx.mc[id]
   if rec then rec[2] = new else
@@ -22,7 +22,7 @@ end
 
 local function grantItem(tx, setId, itemId)
   local field = "i:" .. setId
-  local held = redis.call("HGET", userKey, field)
+  local held = getField(field)
   local items = {}
   if held and held ~= "" then
     for it in string.gmatch(held, "[^\n]+") do
@@ -30,38 +30,38 @@ local function grantItem(tx, setId, itemId)
       items[#items + 1] = it
     end
   end
-  if G.I[setId] == 1 then
+  if rulesTable(3)[setId] == 1 then
     for _, it in ipairs(items) do tx.lost[#tx.lost + 1] = { setId, it } end
     items = {}
   end
   items[#items + 1] = itemId
   tx.recv[#tx.recv + 1] = { setId, itemId }
-  redis.call("HSET", userKey, field, table.concat(items, "\n"))
+  setField(field, table.concat(items, "\n"))
 end
 
 local function grantCoupon(cid, couponId)
   local field = "cp:" .. couponId
-  if redis.call("HEXISTS", userKey, field) == 1 then return end
-  local def = G.CP[couponId]
-  if def.ty == "shared" then
-    redis.call("HSET", userKey, field, def.code)
+  if getField(field) ~= false then return end
+  local def = rulesTable(4)[couponId]
+  if def[1] == "shared" then
+    setField(field, def[2])
     local tx = openTx("couponAssigned", cid)
     tx.coupon = couponId
-    if def.n then tx.note = { d = "toast", ti = def.ti, me = def.ti } end
+    tx.note = noteAt(def[3])
   else
-    redis.call("HSET", userKey, field, "")
+    setField(field, "")
     redis.call("RPUSH", pendKey, couponId .. "\n" .. userId .. "\n" .. cid)
     pendingCoupons[#pendingCoupons + 1] = couponId .. "\t" .. cid
   end
 end
 
-local function grantRewards(tx, c, cid)
+-- Grants a challenge fragment's rewards in listed order; couponAssigned transactions follow tx.
+local function grantRewards(tx, c)
   local coupons = {}
-  for _, rw in ipairs(c.rw) do
+  for _, rw in ipairs(c[3]) do
     if rw[1] == "m" then grantMetric(tx, rw[2], rw[3])
     elseif rw[1] == "i" then grantItem(tx, rw[2], rw[3])
     else coupons[#coupons + 1] = rw[2] end
   end
-  -- couponAssigned transactions follow the challengeCompleted one.
-  for _, couponId in ipairs(coupons) do grantCoupon(cid, couponId) end
+  for _, couponId in ipairs(coupons) do grantCoupon(c[1], couponId) end
 end

@@ -25,12 +25,18 @@ local function jItems(list)
   return "[" .. table.concat(parts, ",") .. "]"
 end
 
-local function payloadJson(tx, milestoneTable)
+-- The note snippet of a notification built at run time (adjustments, served coupons).
+local function noteSnippet(display, title, message)
+  return '"display":' .. jstr(display) .. ',"title":' .. jstr(title) .. ',"message":' .. jstr(message)
+end
+
+local function payloadJson(tx, milestones)
   local out = { '{"challengeId":', jstr(tx.cid) }
   if tx.mid then out[#out + 1] = ',"missionId":' .. jstr(tx.mid) end
   if tx.coupon then out[#out + 1] = ',"couponId":' .. jstr(tx.coupon) end
   if tx.reason then out[#out + 1] = ',"reason":' .. jstr(tx.reason) end
   local mcParts, msParts = {}, {}
+  local milestoneTable = (#tx.mc.order > 0) and milestones() or {}
   for _, metricId in ipairs(tx.mc.order) do
     local ch = tx.mc[metricId]
     mcParts[#mcParts + 1] = jstr(metricId) .. ':{"oldValue":' .. jnum(ch[1]) .. ',"newValue":' .. jnum(ch[2]) .. '}'
@@ -50,14 +56,12 @@ end
 
 -- Writes the transaction to the stream as fields u (user), t (transaction) and, for a notification, n
 -- (notification JSON, also stored among the unread ones); returns the transaction JSON.
-local function emitTx(tx, nowText, userId, milestoneTable, streamKey, notifKey)
-  local payload = payloadJson(tx, milestoneTable)
+local function emitTx(tx, nowText, userId, milestones, streamKey, notifKey)
+  local payload = payloadJson(tx, milestones)
   local head = '{"id":' .. jstr(tx.id) .. ',"timestamp":' .. nowText .. ',"type":' .. jstr(tx.type)
   local json = head .. ',"payload":' .. payload .. '}'
   if tx.note then
-    local n = tx.note
-    local note = head .. ',"display":' .. jstr(n.d) .. ',"title":' .. jstr(n.ti) .. ',"message":' .. jstr(n.me)
-      .. ',"payload":' .. payload .. '}'
+    local note = head .. "," .. tx.note .. ',"payload":' .. payload .. '}'
     redis.call("HSET", notifKey, tx.id, note)
     -- The notification rides along so the real-time gateway can push it without another lookup.
     redis.call("XADD", streamKey, "*", "u", userId, "t", json, "n", note)

@@ -2,7 +2,17 @@ import { periodIndex } from "./period.js";
 import type { ActionData, CompiledAction } from "./rules/compiled.js";
 
 /** One mission an action advances, with the value the engine needs (docs/engine.md "Inputs"). */
-export type MatchedMission = readonly [missionId: string, value: number | string, challengeId: string];
+export type MatchedMission = readonly [
+  missionId: string,
+  value: number | string,
+  fragmentArgv: number,
+  challengeId: string,
+  type: string,
+  target: number,
+  position: number,
+  sequential: 0 | 1,
+  priorMissionIds?: readonly string[],
+];
 
 /**
  * The stateless half of the engine: which of the action's missions this report touches and by what value.
@@ -21,7 +31,11 @@ export function matchMissions(
     if (time?.to !== undefined && now >= time.to) continue;
     if (!m.matches(data)) continue;
     const value = missionValue(m.def.type, m.def.property, m.def.period, data, now, tz);
-    if (value !== undefined) out.push([m.def.id, value, m.challenge.id]);
+    if (value === undefined) continue;
+    // The static facts ride along so the engine can advance progress without decoding any rules.
+    const fragment = action.engine.fragmentOf.get(m.challenge.id)!;
+    const entry = [m.def.id, value, fragment, m.challenge.id, m.def.type, m.def.target, m.index + 1] as const;
+    out.push(m.challenge.sequential ? [...entry, 1, m.priorIds] : [...entry, 0]);
   }
   return out;
 }

@@ -1,12 +1,16 @@
-import { Redis } from "ioredis";
+import { isClusterAddress, redactAddress } from "./cluster-address.js";
+import { openRedis } from "./cluster-client.js";
+import type { RedisClient } from "./engine-scripts.js";
 
 /**
- * Opens the Redis connection used by the API. Auto-pipelining batches the commands of concurrent requests
- * into one write. Without an offline queue and with a command timeout, requests fail fast (503) while
- * Redis is away instead of piling up; the client keeps reconnecting in the background.
+ * Opens the Redis connection used by the API: one server for a `redis://` URL, a Redis Cluster for a
+ * `redis-cluster://` address (REDIS_CLUSTER_NODES). Auto-pipelining batches the commands of concurrent
+ * requests into one write (per node on a cluster). Without an offline queue and with a command timeout,
+ * requests fail fast (503) while Redis, or a cluster's failed master, is away instead of piling up; the
+ * client keeps reconnecting (and refreshing the slot map) in the background.
  */
-export async function connectRedis(url: string, connectTimeoutMs = 3000): Promise<Redis> {
-  const redis = new Redis(url, {
+export async function connectRedis(url: string, connectTimeoutMs = 3000): Promise<RedisClient> {
+  const redis = openRedis(url, {
     lazyConnect: true,
     enableAutoPipelining: true,
     enableOfflineQueue: false,
@@ -23,14 +27,10 @@ export async function connectRedis(url: string, connectTimeoutMs = 3000): Promis
   } catch (err) {
     redis.disconnect();
     const reason = err instanceof Error ? err.message : String(err);
+    const name = isClusterAddress(url) ? "REDIS_CLUSTER_NODES" : "REDIS_URL";
     throw new Error(
-      `cannot reach Redis at REDIS_URL=${redactUrl(url)} (${reason}); start one with \`redis-server\` or set REDIS_URL`,
+      `cannot reach Redis at ${name}=${redactAddress(url)} (${reason}); start one with \`redis-server\` or set ${name}`,
     );
   }
   return redis;
-}
-
-/** Hides a password in a redis:// URL before it is printed. */
-function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:@/]*):([^@/]*)@/, "//$1:***@");
 }

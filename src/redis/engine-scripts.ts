@@ -21,7 +21,7 @@ export interface ApplyActionArgs {
   readonly idempotencyKey?: string;
   readonly rateLimit?: { readonly count: number; readonly windowMs: number };
   readonly engine: EngineTables;
-  /** JSON text of the matched missions, `[[missionId, value, challengeId], ...]`. */
+  /** JSON text of the matched missions, `[[missionId, value, fragmentArgv], ...]` (src/domain/match.ts). */
   readonly matchedJson: string;
 }
 
@@ -64,13 +64,25 @@ export interface AdjustArgs {
 export class EngineScripts {
   constructor(private readonly redis: RedisClient) {}
 
-  /** Applies one action atomically. */
+  /**
+   * Applies one action atomically. The first call ships no rules: it advances progress when nothing
+   * completes, which is the common case. Only when a mission would complete (code 3, nothing written) does
+   * a second call ship the rules block; the script is atomic per call and the second one starts afresh.
+   */
   async applyAction(a: ApplyActionArgs): Promise<ApplyOutcome> {
+    let reply = await this.applyCall(a, false);
+    if (reply[0] === 3) reply = await this.applyCall(a, true);
+    const [code, text, pending] = reply;
+    if (code === 0)
+      return { kind: "applied", answer: text, pendingCoupons: pending === "" ? [] : pending.split("\n") };
+    if (code === 1) return { kind: "replay", answer: text };
+    return { kind: "rateLimited", retryAfterMs: Number(text) };
+  }
+
+  private async applyCall(a: ApplyActionArgs, withRules: boolean): Promise<[number, string, string]> {
     const k = a.keys;
     const idem = a.idempotencyKey;
-    // Nothing matched: the script only charges the rate limit and stores the key, so ship no rules.
-    const none = a.matchedJson === "[]";
-    const reply = (await this.run(
+    return (await this.run(
       APPLY,
       k.profile,
       k.notifications,
@@ -83,15 +95,10 @@ export class EngineScripts {
       idem === undefined ? "" : "1",
       a.rateLimit ? String(a.rateLimit.count) : "0",
       a.rateLimit ? String(a.rateLimit.windowMs) : "0",
-      none ? "" : a.engine.global,
       a.matchedJson,
-      ...(none ? [] : a.engine.challenges),
+      withRules ? "1" : "",
+      ...(withRules ? a.engine.args : []),
     )) as [number, string, string];
-    const [code, text, pending] = reply;
-    if (code === 0)
-      return { kind: "applied", answer: text, pendingCoupons: pending === "" ? [] : pending.split("\n") };
-    if (code === 1) return { kind: "replay", answer: text };
-    return { kind: "rateLimited", retryAfterMs: Number(text) };
   }
 
   /** Takes (or re-reads) the code reserved for this user from a unique coupon's pool; null when empty. */
@@ -147,9 +154,9 @@ export class EngineScripts {
       idem === undefined ? "" : "1",
       a.adjustmentJson,
       a.noteJson,
-      a.engine.global,
       a.reason,
-      ...a.engine.challenges,
+      "",
+      ...a.engine.args,
     )) as [number, string, string];
     if (code === 1) return { kind: "replay", answer: text };
     return { kind: "applied", answer: text, pendingCoupons: pending === "" ? [] : pending.split("\n") };

@@ -2,8 +2,11 @@ import type { ActionRun } from "./action-run.js";
 import { completeMission, isOpen, sequentialAllows } from "./completion.js";
 import { advanceProgress } from "./progress.js";
 
-/** One matched mission and its value: count 1, sum number, distinct string, streak period index. */
-export type MatchedMission = readonly [missionId: string, value: number | string, challengeId?: string];
+/**
+ * One matched mission and its value (count 1, sum number, distinct string, streak period index); what
+ * follows the value is for the Lua engine only and is ignored here.
+ */
+export type MatchedMission = readonly [missionId: string, value: number | string, ...rest: unknown[]];
 
 /**
  * Step 3 of docs/engine.md: advances every matched mission in the given (config) order. Completions

@@ -56,7 +56,8 @@ function compileActions(config: RulesConfig): Map<string, CompiledAction> {
       if (def.type === "metric" || def.action === undefined) return;
       const matches: (data: ActionData) => boolean = compileWhere(def.where);
       const list = missionsByAction.get(def.action) ?? [];
-      list.push(Object.freeze({ def, challenge, index, matches }));
+      const priorIds = Object.freeze(challenge.missions.slice(0, index).map((m) => m.id));
+      list.push(Object.freeze({ def, challenge, index, priorIds, matches }));
       missionsByAction.set(def.action, list);
     });
   }

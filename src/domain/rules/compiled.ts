@@ -21,6 +21,8 @@ export interface CompiledMission {
   readonly challenge: ChallengeDef;
   /** Position of the mission inside its challenge (sequential challenges use it). */
   readonly index: number;
+  /** Ids of the missions listed before this one in its challenge (the sequential rule checks them). */
+  readonly priorIds: readonly string[];
   /** True when the action's data satisfies the mission's `where` (always true without one). */
   readonly matches: (data: ActionData) => boolean;
 }

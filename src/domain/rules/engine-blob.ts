@@ -1,92 +1,108 @@
 import type { NotificationDef, RewardDef, RulesConfig } from "./types.js";
 
-/** ARGV index of the first challenge fragment in lua/apply-action.lua (ARGV[1..7] are per call). */
-export const FIRST_FRAGMENT_ARGV = 8;
+/** ARGV index where the rules block starts in every engine script (ARGV[1..7] are per call). */
+export const RULES_ARGV = 8;
 
 /**
- * The static rules as the Lua engine reads them, split so that a call decodes only what it touches:
- * decoding one JSON document of the whole config on every EVALSHA cost more than the rest of the script.
+ * The static rules as the Lua engine reads them: a block of ARGV strings appended after each script's
+ * per-call arguments, built once per config version. Decoding JSON is the dominant cost of a script call,
+ * so the block is split into pieces that a call decodes only when it needs them (most calls only advance
+ * progress and decode nothing but the fragments of the challenges they touch), ids appear once, and
+ * notification texts are pre-rendered JSON that is spliced into the output and never decoded.
  *
- * `global` (decoded once per call that matched something) holds the small shared tables:
- *   M  metricId → {d: default, lo?: min, hi?: max}
- *   MS metricId → [[milestoneSetId, [[stepId, threshold], ...ascending]], ...]
- *   MM metricId → [[missionId, challengeId], ...] metric missions on that metric, in config order
- *   I  setId → 1 when exclusive, 0 otherwise
- *   CP couponId → {ty: "shared"|"unique", code?: string, n?: 1 when shown on notification, ti: title}
- *   CI challengeId → ARGV index of its fragment
- * `challenges[i]` (decoded lazily, the first time the script touches that challenge) is
- *   {ms: [missionId...], sq?: true, f?: from, t?: to, rw: [reward...], n?: note,
- *    mi: {missionId → {ty: type, tg: target, ix: 1-based index, o: global order, mt?: metricId, n?: note}}}
- * A reward is ["m", metricId, qty] | ["i", setId, itemId] | ["c", couponId]; a note is {d, ti, me}
- * and is present only when the display is not "none".
+ *   ARGV[8]  M   metricId → [default, min|false, max|false]
+ *   ARGV[9]  MS  metricId → [[milestoneSetId, [[stepId, threshold], ...ascending]], ...]
+ *   ARGV[10] MM  metricId → [[missionId, fragmentArgv], ...] metric missions on that metric, config order
+ *   ARGV[11] I   setId → 1 when exclusive, 0 otherwise
+ *   ARGV[12] CP  couponId → [type, code ("" for unique), noteArgv|0]
+ *   then one fragment per challenge: [challengeId, sequential 0|1, rewards, noteArgv|0, missions,
+ *        from|false, to|false], a mission being [missionId, type, target, globalOrder, noteArgv|0, metricId|""]
+ *   then the notes: `"display":…,"title":…,"message":…` JSON snippets.
+ * A reward is ["m", metricId, qty] | ["i", setId, itemId] | ["c", couponId]. A note exists only when the
+ * display is not "none".
  */
 export interface EngineTables {
-  readonly global: string;
-  readonly challenges: readonly string[];
+  /** The rules block, ARGV[RULES_ARGV] onwards. */
+  readonly args: readonly string[];
+  /** Challenge id → ARGV index of its fragment (absent: not in these tables). */
+  readonly fragmentOf: ReadonlyMap<string, number>;
 }
+
+const FIXED_TABLES = 5;
 
 /**
  * Builds the engine tables of a config (once per config version). With `only`, the tables hold just those
- * challenges (an action's closure, see `actionClosure`), so a call ships and scans less.
+ * challenges (an action's closure, see `actionClosure`), so a call ships less.
  */
 export function buildEngineTables(config: RulesConfig, only?: ReadonlySet<string>): EngineTables {
-  const CI: Record<string, number> = {};
   const order = new Map<string, number>();
   for (const ch of config.challenges) for (const m of ch.missions) order.set(m.id, order.size + 1);
   const kept = only === undefined ? config.challenges : config.challenges.filter((ch) => only.has(ch.id));
-  const challenges = kept.map((ch, i) => {
-    CI[ch.id] = FIRST_FRAGMENT_ARGV + i;
-    const mi: Record<string, unknown> = {};
-    ch.missions.forEach((m, ix) => {
-      mi[m.id] = {
-        ty: m.type,
-        tg: m.target,
-        ix: ix + 1,
-        o: order.get(m.id),
-        ...(m.type === "metric" && { mt: m.metricId }),
-        ...noteOf(m.notification),
-      };
-    });
-    return JSON.stringify({
-      ms: ch.missions.map((m) => m.id),
-      ...(ch.sequential && { sq: true }),
-      ...(ch.time?.from !== undefined && { f: ch.time.from }),
-      ...(ch.time?.to !== undefined && { t: ch.time.to }),
-      rw: ch.rewards.map(rewardTuple),
-      ...noteOf(ch.notification),
-      mi,
-    });
-  });
-  const global = JSON.stringify({
-    M: metricsTable(config),
-    MS: milestonesByMetric(config),
-    MM: metricMissionsByMetric(kept),
-    I: Object.fromEntries(config.inventory.map((s) => [s.id, s.exclusive ? 1 : 0])),
-    CP: Object.fromEntries(config.coupons.map((c) => [c.id, couponEntry(c)])),
-    CI,
-  });
-  return { global, challenges };
+  const fragmentOf = new Map(kept.map((ch, i) => [ch.id, RULES_ARGV + FIXED_TABLES + i] as const));
+  const notes = new NoteTable(RULES_ARGV + FIXED_TABLES + kept.length);
+  const fragments = kept.map((ch) =>
+    JSON.stringify([
+      ch.id,
+      ch.sequential ? 1 : 0,
+      ch.rewards.map(rewardTuple),
+      notes.add(ch.notification),
+      ch.missions.map((m) => [
+        m.id,
+        m.type,
+        m.target,
+        order.get(m.id),
+        notes.add(m.notification),
+        m.metricId ?? "",
+      ]),
+      ch.time?.from ?? false,
+      ch.time?.to ?? false,
+    ]),
+  );
+  const coupons = Object.fromEntries(
+    config.coupons.map((c) => [
+      c.id,
+      [
+        c.type,
+        c.code ?? "",
+        c.showOnNotification ? notes.add({ display: "toast", title: c.title, message: c.title }) : 0,
+      ],
+    ]),
+  );
+  const args = [
+    JSON.stringify(metricsTable(config)),
+    JSON.stringify(milestonesByMetric(config)),
+    JSON.stringify(metricMissionsByMetric(kept, fragmentOf)),
+    JSON.stringify(Object.fromEntries(config.inventory.map((s) => [s.id, s.exclusive ? 1 : 0]))),
+    JSON.stringify(coupons),
+    ...fragments,
+    ...notes.snippets,
+  ];
+  return { args, fragmentOf };
 }
 
-function couponEntry(c: RulesConfig["coupons"][number]): Record<string, unknown> {
-  return {
-    ty: c.type,
-    ...(c.code !== undefined && { code: c.code }),
-    ...(c.showOnNotification && { n: 1 }),
-    ti: c.title,
-  };
+/** Pre-rendered notification snippets, deduplicated, addressed by their ARGV index. */
+class NoteTable {
+  readonly snippets: string[] = [];
+  private readonly index = new Map<string, number>();
+  constructor(private readonly firstArgv: number) {}
+
+  /** ARGV index of the note's snippet, or 0 when the display is "none" (or no notification). */
+  add(n: NotificationDef | undefined): number {
+    if (!n || n.display === "none") return 0;
+    const snippet = `"display":${JSON.stringify(n.display)},"title":${JSON.stringify(n.title ?? "")},"message":${JSON.stringify(n.message ?? "")}`;
+    let at = this.index.get(snippet);
+    if (at === undefined) {
+      at = this.firstArgv + this.snippets.length;
+      this.snippets.push(snippet);
+      this.index.set(snippet, at);
+    }
+    return at;
+  }
 }
 
 function metricsTable(config: RulesConfig): Record<string, unknown> {
   return Object.fromEntries(
-    config.metrics.map((m) => [
-      m.id,
-      {
-        d: m.defaultValue,
-        ...(m.minimumValue !== undefined && { lo: m.minimumValue }),
-        ...(m.maximumValue !== undefined && { hi: m.maximumValue }),
-      },
-    ]),
+    config.metrics.map((m) => [m.id, [m.defaultValue, m.minimumValue ?? false, m.maximumValue ?? false]]),
   );
 }
 
@@ -135,13 +151,14 @@ export function actionClosure(config: RulesConfig, actionId: string): Set<string
 
 function metricMissionsByMetric(
   challenges: readonly RulesConfig["challenges"][number][],
-): Record<string, [string, string][]> {
-  const out: Record<string, [string, string][]> = {};
+  fragmentOf: ReadonlyMap<string, number>,
+): Record<string, [string, number][]> {
+  const out: Record<string, [string, number][]> = {};
   for (const ch of challenges) {
     for (const m of ch.missions) {
       if (m.type !== "metric" || !m.metricId) continue;
       const list = out[m.metricId] ?? [];
-      list.push([m.id, ch.id]);
+      list.push([m.id, fragmentOf.get(ch.id)!]);
       out[m.metricId] = list;
     }
   }
@@ -152,9 +169,4 @@ function rewardTuple(r: RewardDef): unknown[] {
   if (r.type === "metric") return ["m", r.metricId, r.metricQuantity];
   if (r.type === "inventory") return ["i", r.inventorySetId, r.inventoryItemId];
   return ["c", r.couponId];
-}
-
-function noteOf(n: NotificationDef | undefined): { n?: { d: string; ti: string; me: string } } {
-  if (!n || n.display === "none") return {};
-  return { n: { d: n.display, ti: n.title ?? "", me: n.message ?? "" } };
 }

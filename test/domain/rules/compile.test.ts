@@ -64,8 +64,8 @@ describe("compileRules lookup tables", () => {
   });
 
   test("the engine blob is built from the same config", () => {
-    assert.equal(typeof JSON.parse(rules.engine.global), "object");
-    assert.equal(rules.engine.challenges.length, rules.config.challenges.length);
+    assert.equal(rules.engine.fragmentOf.size, rules.config.challenges.length);
+    for (const arg of rules.engine.args.slice(0, 5)) assert.equal(typeof JSON.parse(arg), "object");
   });
 });
 

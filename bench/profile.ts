@@ -1,0 +1,109 @@
+/**
+ * Profiles the real API under one load phase: `npm run bench:profile -- [--phase action|profile] [--seconds S]`.
+ * Starts the bench Redis, the API under `node --cpu-prof`, replays a prebuilt list with wrk (or autocannon),
+ * stops the API (the profile is written on exit) and prints the functions with the most self time.
+ * Open the .cpuprofile in Chrome DevTools or speedscope for the flame graph.
+ */
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { runAutocannon } from "./generators/autocannon.js";
+import { runWrk } from "./generators/wrk.js";
+import { freePort, startChild, stopChild, waitForHttp } from "./processes/child.js";
+import { startBenchRedis } from "./processes/redis-server.js";
+import { BENCH_CONFIG, PARTITIONS } from "./processes/servers.js";
+import { buildRequestFiles } from "./workload/request-list.js";
+import { BENCH_JWT_SECRET, benchUserId } from "./workload/users.js";
+
+interface CpuNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+
+const arg = (name: string, def: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : def;
+};
+
+async function main(): Promise<void> {
+  const phase = arg("phase", "action");
+  const seconds = Number(arg("seconds", "10"));
+  const tmp = mkdtempSync(join(tmpdir(), "loyalty-profile-"));
+  const redis = await startBenchRedis(tmp);
+  const port = await freePort();
+  const env = {
+    ...process.env,
+    LOYALTY_CONFIG: BENCH_CONFIG,
+    REDIS_URL: redis.url,
+    JWT_SECRET: BENCH_JWT_SECRET,
+    LOYALTY_DATA_DIR: join(tmp, "data"),
+    LOYALTY_PARTITIONS: String(PARTITIONS),
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "warn",
+  };
+  const entry = fileURLToPath(new URL("../src/server.ts", import.meta.url));
+  const args = ["--cpu-prof", `--cpu-prof-dir=${tmp}`, "--import", "tsx", entry];
+  const api = startChild("api", process.execPath, args, env, join(tmp, "api.log"));
+  await waitForHttp(api, `http://127.0.0.1:${port}/health/ready`, join(tmp, "api.log"), {
+    timeoutMs: 120_000,
+  });
+  const files = buildRequestFiles(tmp, {
+    name: phase,
+    count: 65_536,
+    seed: 7,
+    drawUser: (r) => benchUserId(Math.floor(r() * 10_000)),
+    shape:
+      phase === "action"
+        ? { kind: "action", idempotentShare: 0.1 }
+        : { kind: "get", path: `/api/loyalty/${phase}` },
+  });
+  const spec = { port, files, connections: 64, seconds, workers: 1 };
+  const result = arg("generator", "wrk") === "wrk" ? await runWrk(spec) : await runAutocannon(spec);
+  console.log(
+    `${phase}: ${Math.round(result.rps)} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, non-2xx ${result.non2xx}`,
+  );
+  // Where Redis spent its time: a Node process that idles is waiting on these.
+  const stats = (await redis.client.info("commandstats")).split("\n").filter((l) => /calls=/.test(l));
+  for (const l of stats.sort((a, b) => usec(b) - usec(a)).slice(0, 8)) console.log(`redis ${l.trim()}`);
+  console.log(
+    `redis ${(await redis.client.info("cpu"))
+      .split("\n")
+      .filter((l) => /used_cpu_(sys|user):/.test(l))
+      .join(" ")
+      .replace(/\r/g, "")}`,
+  );
+  await stopChild(api);
+  await redis.stop();
+  const file = readdirSync(tmp).find((f) => f.endsWith(".cpuprofile"));
+  if (!file) throw new Error("no .cpuprofile written");
+  printTop(join(tmp, file));
+}
+
+function usec(line: string): number {
+  return Number(/usec=(\d+)/.exec(line)?.[1] ?? 0);
+}
+
+/** Self time per function (sampled), top 25. */
+function printTop(path: string): void {
+  const prof = JSON.parse(readFileSync(path, "utf8")) as { nodes: CpuNode[]; samples: number[] };
+  const byId = new Map(prof.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  for (const id of prof.samples) {
+    const f = byId.get(id)!.callFrame;
+    const key = `${f.functionName || "(anonymous)"} ${f.url.replace(/^.*\/(node_modules|src)\//, "$1/")}:${f.lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + 1);
+  }
+  const total = prof.samples.length;
+  console.log(`profile: ${path} (${total} samples)`);
+  for (const [k, n] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
+    console.log(`${((100 * n) / total).toFixed(1).padStart(5)}%  ${k}`);
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,58 @@
+import { Cluster, type ClusterOptions, Redis, type RedisOptions } from "ioredis";
+import { isClusterAddress, parseClusterAddress } from "./cluster-address.js";
+import type { RedisClient } from "./engine-scripts.js";
+
+/** Options every client of this codebase may ask for; on a cluster they apply to each node connection. */
+export type ClientOptions = Pick<
+  RedisOptions,
+  | "lazyConnect"
+  | "enableAutoPipelining"
+  | "enableOfflineQueue"
+  | "maxRetriesPerRequest"
+  | "commandTimeout"
+  | "connectTimeout"
+  | "retryStrategy"
+>;
+
+/**
+ * Opens a client for a Redis address (src/redis/cluster-address.ts): a `Redis` for a `redis://` URL, an
+ * ioredis `Cluster` for a `redis-cluster://` address. Both expose the same commands and route a keyed
+ * command (and a script, by its first key) to the slot's master, so callers never branch; the few that
+ * must reach a node directly (SCAN, FLUSHDB, multi-stream reads) use src/redis/cluster-nodes.ts.
+ */
+export function openRedis(address: string, options: ClientOptions = {}): RedisClient {
+  if (!isClusterAddress(address)) return new Redis(address, options);
+  const { lazyConnect, enableAutoPipelining, enableOfflineQueue, retryStrategy, ...perNode } = options;
+  const seeds = parseClusterAddress(address);
+  const clusterOptions: ClusterOptions = {
+    lazyConnect,
+    enableAutoPipelining,
+    enableOfflineQueue,
+    // Reads go to masters: a replica may lag, and every read here is read-your-writes.
+    scaleReads: "master",
+    // After a master dies its slots answer errors until a replica is promoted (cluster-node-timeout plus
+    // the election): retry soon, and refresh the slot map promptly so requests move to the new master.
+    retryDelayOnFailover: 100,
+    retryDelayOnClusterDown: 100,
+    retryDelayOnTryAgain: 100,
+    slotsRefreshTimeout: 2000,
+    slotsRefreshInterval: 5000,
+    clusterRetryStrategy: (attempt) =>
+      retryStrategy ? retryStrategy(attempt) : Math.min(100 * attempt, 2000),
+    redisOptions: { ...perNode, username: seeds.username, password: seeds.password },
+  };
+  return new Cluster(
+    seeds.nodes.map((n) => ({ host: n.host, port: n.port })),
+    clusterOptions,
+  );
+}
+
+/** True when the client is an ioredis Cluster. */
+export function isCluster(redis: RedisClient): redis is Cluster {
+  return (redis as { isCluster?: boolean }).isCluster === true;
+}
+
+/** A new client with the same address and options (e.g. a dedicated pub/sub connection). */
+export function duplicateClient(redis: RedisClient): RedisClient {
+  return isCluster(redis) ? redis.duplicate() : redis.duplicate();
+}
