@@ -37,7 +37,8 @@ export const AUTH_DEFAULTS = Object.freeze({
   jwksCacheTtlMs: 10 * 60_000,
   jwksTimeoutMs: 2_000,
   jwksRefetchIntervalMs: 5_000,
-  tokenCacheSize: 10_000,
+  // One entry per active user (~300 bytes): 100k users cost about 30 MB and spare a signature check each.
+  tokenCacheSize: 100_000,
 });
 
 type Tunable = keyof typeof AUTH_DEFAULTS;
