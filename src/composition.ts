@@ -1,7 +1,6 @@
-import type { Redis } from "ioredis";
 import type { CompiledRules } from "./domain/rules/compiled.js";
 import type { HistoryStore } from "./history/ports.js";
-import { EngineScripts } from "./redis/engine-scripts.js";
+import { EngineScripts, type RedisClient } from "./redis/engine-scripts.js";
 import { ActionService } from "./services/action-service.js";
 import { InternalActions } from "./services/admin-actions.js";
 import { CouponAdmin } from "./services/admin-coupons.js";
@@ -42,7 +41,7 @@ export interface ServiceExtras {
 
 /** Wires the services around one Redis connection and a compiled config. */
 export function createServices(
-  redis: Redis,
+  redis: RedisClient,
   rules: CompiledRules,
   partitions: number,
   now: () => number = Date.now,

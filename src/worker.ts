@@ -1,5 +1,6 @@
 import { readSettings } from "./config/env.js";
 import { startHistoryFromSettings } from "./history/ingest-runtime.js";
+import { createLogger, entryLogger } from "./observability/logger.js";
 import { connectRedis } from "./redis/connect.js";
 
 /**
@@ -10,10 +11,12 @@ import { connectRedis } from "./redis/connect.js";
  */
 async function main(): Promise<void> {
   const settings = readSettings(process.env, "worker");
+  const logger = createLogger(settings.logLevel, "loyalty-worker");
+  const log = (msg: string) => logger.info(msg);
   // Fail fast with the same one-line message as the API when Redis is unreachable.
   const probe = await connectRedis(settings.redisUrl);
   probe.disconnect();
-  const history = await startHistoryFromSettings(settings, true, (o) => console.error(JSON.stringify(o)));
+  const history = await startHistoryFromSettings(settings, true, entryLogger(logger));
   const where = settings.clickhouseUrl ? "ClickHouse server" : `embedded ClickHouse in ${settings.dataDir}`;
   log(
     `loyalty-worker ingesting ${settings.partitions} partitions into ${where} as ${history.ingest?.consumerName}`,
@@ -30,10 +33,6 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
-}
-
-function log(msg: string): void {
-  console.log(JSON.stringify({ level: "info", time: Date.now(), msg }));
 }
 
 main().catch((err: unknown) => {

@@ -1,5 +1,6 @@
-import type { Redis } from "ioredis";
 import type { CompiledRules } from "../domain/rules/compiled.js";
+import { duplicateClient } from "../redis/cluster-client.js";
+import type { RedisClient } from "../redis/engine-scripts.js";
 import type { ConfigService } from "../services/config-service.js";
 import { ConfigWatcher } from "../services/config-watcher.js";
 
@@ -10,7 +11,7 @@ import { ConfigWatcher } from "../services/config-watcher.js";
  */
 export async function startConfigSync(
   configs: ConfigService,
-  redis: Redis,
+  redis: RedisClient,
   initial: CompiledRules,
   log: (msg: string) => void,
 ): Promise<ConfigWatcher> {
@@ -23,7 +24,7 @@ export async function startConfigSync(
       `serving stored config revision ${now.revision} (${now.version}); LOYALTY_CONFIG (${initial.version}) differs and is ignored: use \`loyalty config apply\``,
     );
   }
-  const subscriber = redis.duplicate();
+  const subscriber = duplicateClient(redis);
   subscriber.on("error", () => {}); // reconnects by itself; the poll covers the gap
   await subscriber.connect();
   const watcher = new ConfigWatcher(configs, subscriber, (rev) => log(`config revision ${rev} now served`));

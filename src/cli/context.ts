@@ -1,8 +1,8 @@
-import type { Redis } from "ioredis";
 import { createServices, type Services } from "../composition.js";
 import { readSettings } from "../config/env.js";
 import { loadRulesFile } from "../config/load-rules.js";
 import { connectRedis } from "../redis/connect.js";
+import type { RedisClient } from "../redis/engine-scripts.js";
 
 /** What a CLI command that talks to Redis directly needs: the services over the config in force. */
 export interface CliContext {
@@ -17,7 +17,7 @@ export interface CliContext {
  */
 export async function openContext(): Promise<CliContext> {
   const settings = readSettings(undefined, "worker");
-  const redis: Redis = await connectRedis(settings.redisUrl);
+  const redis: RedisClient = await connectRedis(settings.redisUrl);
   const services = createServices(redis, loadRulesFile(settings.rulesPath), settings.partitions);
   await services.configs.sync();
   return { services, close: async () => void (await redis.quit().catch(() => redis.disconnect())) };

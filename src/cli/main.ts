@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { parseArgs } from "node:util";
 import { configCommand } from "./config-command.js";
 import { couponsCommand } from "./coupons-command.js";
 import { tokenCommand } from "./token-command.js";
@@ -8,7 +9,7 @@ import { userCommand } from "./user-command.js";
 const USAGE = `usage: loyalty <command> [options]
 
 commands:
-  start                                   run the API (same as npm start)
+  start [--workers N]                     run the API (same as npm start); N processes share PORT
   worker                                  run history ingestion workers (same as npm run worker)
   config validate <FILE>                  check a rules file, print its version or every problem
   config apply <FILE> [--expect-revision N]  store it in Redis; every API node serves it within 1 s
@@ -33,8 +34,13 @@ async function main(argv: string[]): Promise<number> {
   if (command === "--help" || command === "-h" || command === "help") return print(USAGE);
   if (command in SERVERS) {
     if (rest.includes("--help") || rest.includes("-h"))
-      return print(`usage: loyalty ${command}\n\n${describe(command)}`);
-    if (rest.length > 0) throw new UsageError(`${command} takes no arguments, got "${rest[0]}"`);
+      return print(
+        `usage: loyalty ${command}${command === "start" ? " [--workers N]" : ""}\n\n${describe(command)}`,
+      );
+    if (command !== "start" && rest.length > 0)
+      throw new UsageError(`${command} takes no arguments, got "${rest[0]}"`);
+    const workers = command === "start" ? workersOption(rest) : 1;
+    if (workers > 1) return (await import("../cluster/start-command.js")).startWorkers(workers);
     await SERVERS[command]();
     return -1;
   }
@@ -54,9 +60,20 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** `--workers N` of `start` (default LOYALTY_WORKERS' 1); any other argument is a usage error. */
+function workersOption(args: string[]): number {
+  // strict: an unknown option or a positional argument is an ERR_PARSE_ARGS usage error (exit 2).
+  const { values } = parseArgs({ args, options: { workers: { type: "string" } }, strict: true });
+  if (values.workers === undefined) return 1;
+  const n = Number(values.workers);
+  if (!Number.isInteger(n) || n < 1 || n > 256)
+    throw new UsageError(`--workers: an integer in [1, 256], got "${values.workers}"`);
+  return n;
+}
+
 function describe(command: string): string {
   return command === "start"
-    ? "Runs the API with the environment's settings (PORT, REDIS_URL, LOYALTY_CONFIG, JWT_*, ADMIN_API_KEY)."
+    ? "Runs the API with the environment's settings (PORT, REDIS_URL or REDIS_CLUSTER_NODES, LOYALTY_CONFIG,\nJWT_*, ADMIN_API_KEY). --workers N (or LOYALTY_WORKERS=N) runs N API processes sharing PORT\n(SO_REUSEPORT); N > 1 needs CLICKHOUSE_URL and a fixed PORT. See docs/scaling.md."
     : "Runs history ingestion (stream consumers and BullMQ workers) writing to ClickHouse.";
 }
 

@@ -1,6 +1,12 @@
 import type { ClickHouseEngine, JsonRow } from "../clickhouse/engine.js";
 import { waitForMutations } from "../clickhouse/mutations.js";
 import { sqlLiteral } from "../clickhouse/sql-literal.js";
+import {
+  type ClusterLayout,
+  clusterDeleteSql,
+  clusterMigrations,
+  LOCAL_TABLE,
+} from "../cluster/clickhouse-layout.js";
 import { badRequest } from "../domain/errors.js";
 import { pageSql } from "./page-query.js";
 import type { HistoryPage, HistoryQuery, HistoryStore, StoredTransaction } from "./ports.js";
@@ -9,15 +15,21 @@ import { toTransactionRow } from "./transaction-row.js";
 
 /** HistoryStore on ClickHouse, embedded or server: the engine decides, the SQL is the same. */
 export class ClickHouseHistoryStore implements HistoryStore {
-  constructor(private readonly engine: ClickHouseEngine) {}
+  /** `cluster`: the CLICKHOUSE_CLUSTER layout (Replicated local tables + Distributed), docs/scaling.md. */
+  constructor(
+    private readonly engine: ClickHouseEngine,
+    private readonly cluster?: ClusterLayout,
+  ) {}
 
   /** Which backend serves this store. */
   get kind(): ClickHouseEngine["kind"] {
     return this.engine.kind;
   }
 
-  init(): Promise<void> {
-    return migrateHistorySchema(this.engine);
+  async init(): Promise<void> {
+    if (!this.cluster) return migrateHistorySchema(this.engine);
+    for (const sql of clusterMigrations(this.cluster.name, this.cluster.database))
+      await this.engine.exec(sql);
   }
 
   async insert(rows: readonly StoredTransaction[]): Promise<void> {
@@ -42,6 +54,11 @@ export class ClickHouseHistoryStore implements HistoryStore {
   }
 
   async deleteUser(userId: string): Promise<void> {
+    if (this.cluster) {
+      // On a cluster this waits for the mutation on the node it talks to; the DDL queue runs the others.
+      await this.engine.exec(clusterDeleteSql(this.cluster.name, sqlLiteral(userId)));
+      return waitForMutations(this.engine, LOCAL_TABLE);
+    }
     await this.engine.exec(`ALTER TABLE ${TRANSACTIONS_TABLE} DELETE WHERE user_id = ${sqlLiteral(userId)}`);
     // Resolve only once the rows are really gone, so "deleted" means deleted to the caller.
     await waitForMutations(this.engine, TRANSACTIONS_TABLE);

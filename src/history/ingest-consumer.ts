@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/engine-scripts.js";
 import type { IngestJobData, PartitionIds } from "./ingest-job.js";
 import { packJobs } from "./ingest-job.js";
 import type { StreamGroup } from "./stream-group.js";
@@ -53,7 +53,7 @@ export class StreamConsumer {
   private nextTrim = 0;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly group: StreamGroup,
     private readonly sink: BatchSink,
     private readonly opts: ConsumerOptions,

@@ -1,5 +1,5 @@
 import { type JobsOptions, Queue } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/engine-scripts.js";
 import type { IngestJobData } from "./ingest-job.js";
 import { HISTORY_QUEUE, QUEUE_PREFIX } from "./ingest-names.js";
 
@@ -25,7 +25,7 @@ export function retryDelayMs(attemptsMade: number, baseMs = 250, ceilingMs = 15_
 }
 
 /** The ingestion queue on its own connection (BullMQ needs `maxRetriesPerRequest: null`). */
-export function openIngestQueue(connection: Redis): Queue<IngestJobData> {
+export function openIngestQueue(connection: RedisClient): Queue<IngestJobData> {
   return new Queue<IngestJobData>(HISTORY_QUEUE, { connection, prefix: QUEUE_PREFIX });
 }
 

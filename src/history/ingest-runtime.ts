@@ -1,6 +1,7 @@
-import { Redis } from "ioredis";
 import { createClickHouseEngine } from "../clickhouse/create-engine.js";
+import { clusterLayoutOf } from "../cluster/clickhouse-layout.js";
 import type { Settings } from "../config/env.js";
+import { openRedis } from "../redis/cluster-client.js";
 import { ClickHouseHistoryStore } from "./clickhouse-history-store.js";
 import { HistoryService } from "./history-service.js";
 import { type Ingest, type IngestOptions, startIngest } from "./ingest.js";
@@ -33,7 +34,7 @@ export interface HistoryRuntimeOptions {
 export async function startHistory(o: HistoryRuntimeOptions): Promise<HistoryRuntime> {
   const log = o.log ?? (() => {});
   const ready = await initWhenReachable(o.store, log);
-  const statusRedis = new Redis(o.redisUrl, { maxRetriesPerRequest: null });
+  const statusRedis = openRedis(o.redisUrl, { maxRetriesPerRequest: null });
   statusRedis.on("error", () => {});
   const queue = openIngestQueue(statusRedis);
   const lag = o.ingest ? (o.ingest.lag ?? historyLag) : historyLag;
@@ -89,7 +90,7 @@ export async function startHistoryFromSettings(
   runIngest: boolean,
   log: (entry: object) => void,
 ): Promise<HistoryRuntime> {
-  const store = new ClickHouseHistoryStore(createClickHouseEngine(settings));
+  const store = new ClickHouseHistoryStore(createClickHouseEngine(settings), clusterLayoutOf(settings));
   const runtime = await startHistory({
     store,
     redisUrl: settings.redisUrl,

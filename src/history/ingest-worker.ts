@@ -1,5 +1,5 @@
 import { type Job, Worker } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/engine-scripts.js";
 import { type IngestBatchDeps, type IngestBatchResult, ingestBatch } from "./ingest-batch.js";
 import type { IngestJobData } from "./ingest-job.js";
 import { HISTORY_QUEUE, QUEUE_PREFIX } from "./ingest-names.js";
@@ -10,7 +10,7 @@ import { BACKOFF_TYPE, retryDelayMs } from "./ingest-queue.js";
  * process; more processes add more. `close()` on the returned Worker waits for the running jobs to finish.
  */
 export function startIngestWorker(
-  connection: Redis,
+  connection: RedisClient,
   deps: IngestBatchDeps,
   concurrency: number,
   log: (entry: object) => void = () => {},

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { JobsOptions } from "bullmq";
-import { Redis } from "ioredis";
+import { openRedis } from "../redis/cluster-client.js";
+import type { RedisClient } from "../redis/engine-scripts.js";
 import { type ConsumerOptions, DEFAULT_CONSUMER_OPTIONS, StreamConsumer } from "./ingest-consumer.js";
 import { enqueueBatches, INGEST_JOB_OPTIONS, openIngestQueue, queuedJobs } from "./ingest-queue.js";
 import { startIngestWorker } from "./ingest-worker.js";
@@ -65,8 +66,8 @@ export async function startIngest(o: IngestOptions): Promise<Ingest> {
 }
 
 /** BullMQ wants `maxRetriesPerRequest: null` (its blocking commands must wait through reconnects). */
-function connection(url: string, extra: Record<string, unknown>): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: null, ...extra });
+function connection(url: string, extra: Parameters<typeof openRedis>[1]): RedisClient {
+  const redis = openRedis(url, { maxRetriesPerRequest: null, ...extra });
   redis.on("error", () => {}); // reconnects by itself; failures surface as failed commands and jobs
   return redis;
 }

@@ -1,5 +1,5 @@
 import type { Queue } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/engine-scripts.js";
 import { streamKey } from "../redis/keys.js";
 import { HISTORY_GROUP } from "./ingest-names.js";
 import type { LagMeter, LagSnapshot } from "./lag-meter.js";
@@ -17,7 +17,7 @@ export interface IngestStatus {
 
 /** Reads the ingestion status from Redis (any process can: it needs no worker). */
 export async function ingestStatus(
-  redis: Redis,
+  redis: RedisClient,
   queue: Queue,
   partitions: number,
   lag: LagMeter,
@@ -35,7 +35,7 @@ export async function ingestStatus(
 }
 
 /** Entries of one stream the history group has not acknowledged. */
-async function backlogOf(redis: Redis, key: string): Promise<number> {
+async function backlogOf(redis: RedisClient, key: string): Promise<number> {
   const group = (await groupsOf(redis, key)).find((g) => g.name === HISTORY_GROUP);
   if (!group) return Number(await redis.xlen(key)); // ingestion never started: all of it waits
   // Redis cannot always compute the undelivered count after deletions; the stream length bounds it.

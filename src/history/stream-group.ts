@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/engine-scripts.js";
 import { streamKey } from "../redis/keys.js";
 import { HISTORY_GROUP } from "./ingest-names.js";
 import { parseEntries, type RawEntry, type StreamEntry } from "./stream-entry.js";
@@ -10,7 +10,7 @@ import { parseEntries, type RawEntry, type StreamEntry } from "./stream-entry.js
  */
 export class StreamGroup {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     /** This process's consumer name in the group (unique per process). */
     readonly consumer: string,
   ) {}

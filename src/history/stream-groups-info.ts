@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/engine-scripts.js";
 
 /** One consumer group of a stream as XINFO GROUPS describes it. */
 export interface GroupInfo {
@@ -11,7 +11,7 @@ export interface GroupInfo {
 }
 
 /** Every consumer group of one stream (empty when the stream or its groups do not exist). */
-export async function groupsOf(redis: Redis, key: string): Promise<GroupInfo[]> {
+export async function groupsOf(redis: RedisClient, key: string): Promise<GroupInfo[]> {
   let reply: unknown[][];
   try {
     reply = (await redis.call("XINFO", "GROUPS", key)) as unknown[][];

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/engine-scripts.js";
 import { streamKey } from "../redis/keys.js";
 import { compareIds, nextId } from "./stream-entry.js";
 import { groupsOf } from "./stream-groups-info.js";
@@ -11,7 +11,7 @@ import { groupsOf } from "./stream-groups-info.js";
  * way, and the grace period leaves group-less tail readers (real-time push) time to see every entry.
  * Returns how many entries were removed. Single-key commands only (Cluster-safe).
  */
-export async function trimPartition(redis: Redis, partition: number, graceMs: number): Promise<number> {
+export async function trimPartition(redis: RedisClient, partition: number, graceMs: number): Promise<number> {
   const key = streamKey(partition);
   const groups = await groupsOf(redis, key);
   // Without any group nobody has declared what it still needs: keep everything.
@@ -31,7 +31,7 @@ export async function trimPartition(redis: Redis, partition: number, graceMs: nu
 
 /** The lowest id a group may still need; everything below it is acknowledged by that group. */
 async function groupBound(
-  redis: Redis,
+  redis: RedisClient,
   key: string,
   group: string,
   pending: number,

@@ -12,7 +12,7 @@ import { registerOpenApiRoutes } from "./routes/openapi.js";
 import { registerRealtimeRoutes } from "./routes/realtime.js";
 import { registerWebhookAdminRoutes } from "./routes/webhook-admin.js";
 import type { HttpRequest, HttpResponse } from "./types.js";
-import { UwsServer } from "./uws-adapter.js";
+import { type AdapterOptions, UwsServer } from "./uws-adapter.js";
 import type { PushOptions } from "./uws-stream.js";
 
 /** What the HTTP layer needs: the use cases, token verification and transport limits. */
@@ -35,6 +35,8 @@ export interface AppDeps {
   readonly webhooks?: WebhookAdmin;
   /** Receives unexpected errors (the server wires pino). */
   readonly log?: Logger;
+  /** Request metrics and access log (src/observability); absent, nothing is recorded. */
+  readonly observe?: AdapterOptions["observe"];
 }
 
 /** The HTTP server, built but not yet listening (tests and `server.ts` decide where). */
@@ -57,6 +59,7 @@ export function buildApp(deps: AppDeps): HttpApp {
     onError: (req, error) => errorResponse(error, log, req.requestId),
     commonHeaders: (req) => cors.headersFor(req.headers.origin),
     push: deps.pushLimits,
+    observe: deps.observe,
   });
   registerLoyaltyRoutes(server, deps.api, deps.verify);
   registerHealthRoutes(server, deps.history ? withHistoryReadiness(deps.api, deps.history) : deps.api);

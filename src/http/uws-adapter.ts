@@ -21,6 +21,21 @@ export interface AdapterOptions {
   readonly commonHeaders?: (req: HttpRequest) => HeaderPairs;
   /** Limits of SSE streams and WebSockets (heartbeat, backpressure); see uws-stream.ts. */
   readonly push?: PushOptions;
+  /** Told about every answered request (metrics, access log): one recorder per route, made at registration. */
+  readonly observe?: {
+    forRoute(method: string, pattern: string): ResponseRecorder;
+  };
+}
+
+/** Records one answered request; `startedAt` is `performance.now()` when it arrived. Must not throw. */
+export type ResponseRecorder = (req: HttpRequest, status: number, startedAt: number) => void;
+
+const NOT_RECORDED: ResponseRecorder = () => {};
+
+/** The adapter's request: also when it arrived and which route's recorder answers for it (one hidden class). */
+class TimedIncoming extends Incoming {
+  readonly startedAt = performance.now();
+  record = NOT_RECORDED;
 }
 
 type Pending = Exchange<uWS.HttpResponse>;
@@ -45,10 +60,14 @@ export class UwsServer implements ExchangeHost<uWS.HttpResponse> {
 
   /** Open SSE streams and WebSockets (uws-stream.ts owns them). */
   private readonly pushes: PushConnections;
+  /** Each handler's recorder (handlers are distinct closures, one per route and method). */
+  private readonly recorders = new Map<Handler, ResponseRecorder>();
+  private readonly unmatched: ResponseRecorder;
 
   constructor(private readonly options: AdapterOptions) {
     this.maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
     this.pushes = new PushConnections(options.push);
+    this.unmatched = options.observe?.forRoute("*", "(unmatched)") ?? NOT_RECORDED;
     this.app.any("/*", (res, req) => this.dispatch(res, req));
   }
 
@@ -60,6 +79,8 @@ export class UwsServer implements ExchangeHost<uWS.HttpResponse> {
   /** Registers `handler` for `method` on `pattern` (":name" segments become `req.params.name`). */
   route(method: string, pattern: string, handler: Handler): void {
     this.router.add(method.toUpperCase(), pattern, handler);
+    const recorder = this.options.observe?.forRoute(method.toUpperCase(), pattern);
+    if (recorder) this.recorders.set(handler, recorder);
   }
 
   /** Registers a WebSocket endpoint; `handler` answers the upgrade request, a `stream` answer upgrades. */
@@ -102,6 +123,7 @@ export class UwsServer implements ExchangeHost<uWS.HttpResponse> {
     req.params = match.params;
     const handler = match.entry?.handlers.get(req.method);
     const expected = length === "" ? -1 : Number(length);
+    req.record = (handler && this.recorders.get(handler)) ?? this.unmatched;
     if (handler === undefined) {
       this.write(res, req, this.safely(req, this.options.fallback, match.entry?.allow ?? ""), false);
     } else if (expected === 0 || (expected < 0 && !chunked)) {
@@ -181,6 +203,8 @@ export class UwsServer implements ExchangeHost<uWS.HttpResponse> {
     if (out.headers) for (const key in out.headers) res.writeHeader(key, out.headers[key]);
     if (out.stream === undefined) res.end(out.body, close || this.closing);
     else this.pushes.openSse(res, out.stream); // stays open: an SSE stream
+    // WebSocket upgrades rebuild their request (uws-websocket.ts) and are not timed.
+    if (req instanceof TimedIncoming) req.record(req, out.status, req.startedAt);
   }
 
   private tooLargeFor(req: Incoming, handler: Handler): HttpResponse {
@@ -210,7 +234,7 @@ function writeCorked(): void {
 }
 
 /** Copies the fields handlers need out of the uWS request. */
-function readRequest(raw: uWS.HttpRequest): Incoming {
+function readRequest(raw: uWS.HttpRequest): TimedIncoming {
   const method = raw.getMethod();
   const headers: RequestHeaders = {
     authorization: raw.getHeader("authorization") || undefined,
@@ -222,5 +246,5 @@ function readRequest(raw: uWS.HttpRequest): Incoming {
   };
   const query = raw.getQuery() ?? ""; // this uWS build returns undefined, not "", without a query
   const id = requestIdFrom(headers["x-request-id"]);
-  return new Incoming(METHODS[method] ?? method.toUpperCase(), raw.getUrl(), query, headers, id);
+  return new TimedIncoming(METHODS[method] ?? method.toUpperCase(), raw.getUrl(), query, headers, id);
 }

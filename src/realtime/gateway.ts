@@ -1,4 +1,3 @@
-import type { Redis } from "ioredis";
 import type { RedisClient } from "../redis/engine-scripts.js";
 import { partitionOf } from "../redis/keys.js";
 import type { EventPosition } from "./event-id.js";
@@ -16,7 +15,7 @@ export interface NotificationPush {
 
 /** What a gateway needs: a connection of its own for the blocking tail, the shared one for replays. */
 export interface GatewayDeps {
-  readonly tailRedis: Redis;
+  readonly tailRedis: RedisClient;
   readonly redis: RedisClient;
   readonly partitions: number;
   readonly blockMs?: number;

@@ -1,4 +1,6 @@
-import type { Redis } from "ioredis";
+import { isCluster } from "../redis/cluster-client.js";
+import { readEachStream } from "../redis/cluster-stream-read.js";
+import type { RedisClient } from "../redis/engine-scripts.js";
 import { streamKey } from "../redis/keys.js";
 
 /** One entry read from a partition stream. */
@@ -16,20 +18,36 @@ type XReadReply = [key: string, entries: [id: string, fields: string[]][]][] | n
  * on partition p; the caller advances it from the returned entries.
  *
  * Redis Cluster: the partition streams live in different slots, so one XREAD over all of them is refused
- * (CROSSSLOT). There this function must group the partitions by the node owning their slot and issue one
- * XREAD per node (in parallel, each on its own blocking connection). Nothing else needs to change.
+ * (CROSSSLOT, even for slots of one node). There each stream is read on its own, without BLOCK, and an
+ * idle round pauses briefly instead (src/redis/cluster-stream-read.ts). Nothing else needs to change.
  */
 export async function readPartitions(
-  redis: Redis,
+  redis: RedisClient,
   cursors: readonly string[],
   blockMs: number,
   count: number,
 ): Promise<PartitionEntry[]> {
-  const args: string[] = [];
-  for (let p = 0; p < cursors.length; p++) args.push(streamKey(p));
-  for (const cursor of cursors) args.push(cursor);
+  const keys: string[] = [];
+  for (let p = 0; p < cursors.length; p++) keys.push(streamKey(p));
+  if (isCluster(redis)) {
+    return entriesOf(
+      (await readEachStream(redis, "xread", ["COUNT", count], keys, cursors, blockMs)) as XReadReply,
+    );
+  }
   // The named command, not redis.call: ioredis shapes the reply as [key, entries] pairs only for it.
-  const reply = (await redis.xread("COUNT", count, "BLOCK", blockMs, "STREAMS", ...args)) as XReadReply;
+  const reply = (await redis.xread(
+    "COUNT",
+    count,
+    "BLOCK",
+    blockMs,
+    "STREAMS",
+    ...keys,
+    ...cursors,
+  )) as XReadReply;
+  return entriesOf(reply);
+}
+
+function entriesOf(reply: XReadReply): PartitionEntry[] {
   if (reply === null) return [];
   const out: PartitionEntry[] = [];
   for (const [key, entries] of reply) {
@@ -40,7 +58,7 @@ export async function readPartitions(
 }
 
 /** The last entry id of every partition stream ("0-0" when empty or absent): where a tail starts. */
-export async function streamTails(redis: Redis, partitions: number): Promise<string[]> {
+export async function streamTails(redis: RedisClient, partitions: number): Promise<string[]> {
   const reads: Promise<[string, string[]][]>[] = [];
   for (let p = 0; p < partitions; p++) {
     reads.push(redis.xrevrange(streamKey(p), "+", "-", "COUNT", 1) as Promise<[string, string[]][]>);

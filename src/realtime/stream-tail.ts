@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/engine-scripts.js";
 import { type PartitionEntry, readPartitions, streamTails } from "./partition-read.js";
 
 /** What the tail hands each new entry to. */
@@ -27,7 +27,7 @@ export class StreamTail {
   private loop: Promise<void> | undefined;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly sink: EntrySink,
     private readonly options: StreamTailOptions,
   ) {}

@@ -2,7 +2,8 @@ import { parseActionBody } from "../domain/action-body.js";
 import { AppError } from "../domain/errors.js";
 import { matchMissions } from "../domain/match.js";
 import type { ActionData, CompiledAction } from "../domain/rules/compiled.js";
-import type { EngineScripts } from "../redis/engine-scripts.js";
+import { actionOutcomes } from "../observability/engine-counts.js";
+import type { ApplyOutcome, EngineScripts } from "../redis/engine-scripts.js";
 import { userKeys } from "../redis/keys.js";
 import type { CouponService, PendingGrant } from "./coupon-service.js";
 import { withRedis } from "./dependency.js";
@@ -51,16 +52,23 @@ export class ActionService {
     if (matched.length === 0 && limit === undefined && cmd.idempotencyKey === undefined) return EMPTY;
     const keys = userKeys(cmd.userId, this.partitions);
     return withRedis(async () => {
-      const outcome = await this.scripts.applyAction({
-        keys,
-        userId: cmd.userId,
-        actionId: cmd.action.def.id,
-        now: cmd.now,
-        idempotencyKey: cmd.idempotencyKey,
-        rateLimit: limit,
-        engine: cmd.action.engine,
-        matchedJson: JSON.stringify(matched),
-      });
+      let outcome: ApplyOutcome;
+      try {
+        outcome = await this.scripts.applyAction({
+          keys,
+          userId: cmd.userId,
+          actionId: cmd.action.def.id,
+          now: cmd.now,
+          idempotencyKey: cmd.idempotencyKey,
+          rateLimit: limit,
+          engine: cmd.action.engine,
+          matchedJson: JSON.stringify(matched),
+        });
+      } catch (err) {
+        actionOutcomes.error++; // metrics: Redis away or a script error (503 or 500 for the caller)
+        throw err;
+      }
+      actionOutcomes[outcome.kind]++;
       if (outcome.kind === "replay") return { transactionsJson: outcome.answer, replay: true };
       if (outcome.kind === "rateLimited") throw rateLimited(cmd.action, outcome.retryAfterMs);
       if (outcome.pendingCoupons.length === 0) return { transactionsJson: outcome.answer, replay: false };

@@ -1,4 +1,5 @@
 import type { HistoryStore } from "../history/ports.js";
+import { nodeOwning } from "../redis/cluster-nodes.js";
 import type { EngineScripts, RedisClient } from "../redis/engine-scripts.js";
 import { couponPoolKeys, partitionOf, partitionTag, userKeys } from "../redis/keys.js";
 import { withRedis } from "./dependency.js";
@@ -59,22 +60,21 @@ export class UserDeletion {
     });
   }
 
-  /** The user's idempotency and rate-limit keys, found by SCAN of the user's partition only. */
+  /**
+   * The user's idempotency and rate-limit keys, found by SCAN of the user's partition only. On a Redis
+   * Cluster SCAN walks one node, so it runs on the master that owns the partition's slot (all of the
+   * partition's keys share that slot).
+   */
   private async ownKeys(userId: string): Promise<string[]> {
     const partition = partitionOf(userId, this.partitions);
     const base = `ly:${partitionTag(partition)}:`;
+    const node = await nodeOwning(this.redis, base);
     const found: string[] = [];
     for (const kind of ["i", "r"]) {
       const prefix = `${base}${kind}:${userId}:`;
       let cursor = "0";
       do {
-        const [next, batch] = await this.redis.scan(
-          cursor,
-          "MATCH",
-          `${globEscape(prefix)}*`,
-          "COUNT",
-          CHUNK,
-        );
+        const [next, batch] = await node.scan(cursor, "MATCH", `${globEscape(prefix)}*`, "COUNT", CHUNK);
         cursor = next;
         for (const key of batch) if (await this.owned(key, prefix, userId, partition)) found.push(key);
       } while (cursor !== "0");

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/engine-scripts.js";
 import { CONFIG_CHANNEL } from "../redis/keys.js";
 import type { ConfigService } from "./config-service.js";
 
@@ -17,7 +17,7 @@ export class ConfigWatcher {
   /** `subscriber` is a dedicated connection (a subscribed client can run no other command); omit to poll only. */
   constructor(
     private readonly configs: ConfigService,
-    private readonly subscriber?: Redis,
+    private readonly subscriber?: RedisClient,
     private readonly onSwap: (revision: number) => void = () => {},
     private readonly pollMs = CONFIG_POLL_MS,
   ) {}

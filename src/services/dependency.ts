@@ -1,4 +1,6 @@
 import { AppError } from "../domain/errors.js";
+import { redisFailures } from "../observability/engine-counts.js";
+import { isClusterTransition } from "../redis/cluster-errors.js";
 
 /**
  * Maps a failed Redis call to the error the caller sees. A reply error (the server answered, e.g. a script
@@ -7,7 +9,12 @@ import { AppError } from "../domain/errors.js";
  */
 export function redisFailure(err: unknown): Error {
   if (err instanceof AppError) return err;
-  if (err instanceof Error && err.name === "ReplyError") return err;
+  // A cluster failing over or resharding answers MOVED/CLUSTERDOWN/…: not executed, retryable (503).
+  if (err instanceof Error && err.name === "ReplyError" && !isClusterTransition(err)) {
+    redisFailures.reply++;
+    return err;
+  }
+  redisFailures.unavailable++;
   return new AppError("DEPENDENCY_DOWN", "redis: the state store is unavailable, retry shortly", 1);
 }
 

@@ -1,5 +1,7 @@
-import type { Redis } from "ioredis";
 import type { PartitionEntry } from "../realtime/partition-read.js";
+import { isCluster } from "../redis/cluster-client.js";
+import { readEachStream } from "../redis/cluster-stream-read.js";
+import type { RedisClient } from "../redis/engine-scripts.js";
 import { streamKey } from "../redis/keys.js";
 
 type Reply = [key: string, entries: [id: string, fields: string[] | null][]][] | null;
@@ -7,10 +9,11 @@ type Reply = [key: string, entries: [id: string, fields: string[] | null][]][] |
 /**
  * The one multi-stream read of the webhook enqueuer: `XREADGROUP GROUP <group> <consumer> ... STREAMS
  * <every partition> <id>`, with `>` for new entries or `0` for this consumer's own pending ones.
- * Redis Cluster refuses multi-slot XREADGROUP: there, group the partitions by node and read per node.
+ * Redis Cluster refuses multi-slot XREADGROUP (CROSSSLOT): there each partition is read on its own, without
+ * BLOCK, and an idle round pauses briefly instead (src/redis/cluster-stream-read.ts).
  */
 export async function readGroup(
-  redis: Redis,
+  redis: RedisClient,
   group: string,
   consumer: string,
   partitions: number,
@@ -21,6 +24,12 @@ export async function readGroup(
   const keys: string[] = [];
   for (let p = 0; p < partitions; p++) keys.push(streamKey(p));
   const ids = keys.map(() => from);
+  if (isCluster(redis)) {
+    const head = ["GROUP", group, consumer, "COUNT", count];
+    return flatten(
+      (await readEachStream(redis, "xreadgroup", head, keys, ids, from === ">" ? blockMs : 0)) as Reply,
+    );
+  }
   const block = from === ">" ? ["BLOCK", String(blockMs)] : [];
   // The named command, not redis.call: ioredis shapes the reply as [key, entries] pairs only for it.
   const reply = (await (redis.xreadgroup as (...args: unknown[]) => Promise<unknown>)(
@@ -38,7 +47,7 @@ export async function readGroup(
 }
 
 /** Creates the group on every partition stream (at its current end) unless it exists. */
-export async function ensureGroup(redis: Redis, group: string, partitions: number): Promise<void> {
+export async function ensureGroup(redis: RedisClient, group: string, partitions: number): Promise<void> {
   for (let p = 0; p < partitions; p++) {
     try {
       // `$`: webhooks start with what happens after they are first configured, not the stream's backlog.
@@ -51,7 +60,7 @@ export async function ensureGroup(redis: Redis, group: string, partitions: numbe
 
 /** Takes over entries another consumer (a dead node) left pending longer than `minIdleMs`. */
 export async function claimStale(
-  redis: Redis,
+  redis: RedisClient,
   group: string,
   consumer: string,
   partition: number,

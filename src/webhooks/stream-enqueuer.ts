@@ -1,7 +1,7 @@
 import type { Queue } from "bullmq";
-import type { Redis } from "ioredis";
 import type { PartitionEntry } from "../realtime/partition-read.js";
 import { readEntryFields } from "../realtime/stream-entry.js";
+import type { RedisClient } from "../redis/engine-scripts.js";
 import { streamKey } from "../redis/keys.js";
 import { claimStale, ensureGroup, readGroup } from "./group-read.js";
 import type { WebhookEndpoint } from "./webhook-config.js";
@@ -15,7 +15,7 @@ import {
 
 /** What the enqueuer needs; `redis` is its own connection (it blocks). */
 export interface EnqueuerDeps {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly queue: Queue<WebhookJobData>;
   readonly endpoints: readonly WebhookEndpoint[];
   readonly policy: RetryPolicy;

@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import { Queue, Worker } from "bullmq";
-import { Redis } from "ioredis";
+import { openRedis } from "../redis/cluster-client.js";
 import { deliver } from "./delivery.js";
 import { FailedDeliveries, type WebhookAdmin } from "./failed-deliveries.js";
 import { WebhookEnqueuer } from "./stream-enqueuer.js";
@@ -37,7 +37,7 @@ export interface WebhookNode {
 /** Starts enqueuing from the partition streams and delivering, each on its own Redis connections. */
 export async function startWebhooks(o: WebhookNodeOptions): Promise<WebhookNode> {
   // BullMQ needs maxRetriesPerRequest: null (its blocking commands must not be cut short).
-  const connect = () => new Redis(o.redisUrl, { maxRetriesPerRequest: null });
+  const connect = () => openRedis(o.redisUrl, { maxRetriesPerRequest: null });
   const queueRedis = connect();
   const workerRedis = connect();
   const groupRedis = connect();

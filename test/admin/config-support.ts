@@ -1,9 +1,8 @@
-import { Redis } from "ioredis";
 import { createServices, type Services } from "../../src/composition.js";
 import type { CompiledRules } from "../../src/domain/rules/compiled.js";
 import { buildApp, type HttpApp } from "../../src/http/app.js";
 import { ConfigWatcher } from "../../src/services/config-watcher.js";
-import { TEST_REDIS_URL } from "../support/redis.js";
+import { testRedis } from "../support/redis.js";
 import { ADMIN_KEY } from "./support.js";
 
 /** A second API node on the same (not flushed) Redis, syncing its config like a real node. */
@@ -15,10 +14,10 @@ export interface Node {
 
 /** Starts a node; `pubsub: false` leaves only the 200 ms poll to find new revisions. */
 export async function startNode(rules: CompiledRules, opts: { pubsub?: boolean } = {}): Promise<Node> {
-  const redis = new Redis(TEST_REDIS_URL);
+  const redis = testRedis();
   const services = createServices(redis, rules, 64);
   await services.configs.sync();
-  const subscriber = opts.pubsub === false ? undefined : new Redis(TEST_REDIS_URL);
+  const subscriber = opts.pubsub === false ? undefined : testRedis();
   const watcher = new ConfigWatcher(services.configs, subscriber);
   await watcher.start();
   const app: HttpApp = buildApp({

@@ -1,9 +1,10 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../../src/redis/engine-scripts.js";
+import { keysEverywhere } from "../support/redis.js";
 
 /** Every Redis key or stream entry that mentions the user (a full SCAN: fine in a test). */
-export async function tracesOf(s: { redis: Redis }, userId: string): Promise<string[]> {
+export async function tracesOf(s: { redis: RedisClient }, userId: string): Promise<string[]> {
   const found: string[] = [];
-  const keys = await s.redis.keys("*");
+  const keys = await keysEverywhere(s.redis, "*");
   for (const key of keys) {
     const at = key.indexOf(`:${userId}`);
     const rest = at === -1 ? undefined : key.slice(at + userId.length + 1);

@@ -1,16 +1,17 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { createSigner } from "fast-jwt";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../../src/redis/engine-scripts.js";
+import { keysEverywhere } from "../support/redis.js";
 import { call, startTestServer, TEST_AUDIENCE, TEST_SECRET, type TestServer } from "../support/server.js";
 
 const USER = "mallory";
 const WATCH = { genre: "drama", duration: 1800, showId: "s1", finished: true };
 
 /** Every key of the test db with its full content: "nothing changed" is checked against this. */
-async function snapshot(redis: Redis): Promise<string> {
+async function snapshot(redis: RedisClient): Promise<string> {
   const out: string[] = [];
-  for (const key of (await redis.keys("*")).sort()) {
+  for (const key of (await keysEverywhere(redis, "*")).sort()) {
     const type = await redis.type(key);
     let value: unknown;
     if (type === "hash") value = await redis.hgetall(key);

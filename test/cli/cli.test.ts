@@ -4,8 +4,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import type { Redis } from "ioredis";
 import { EXAMPLE_RULES_PATH } from "../../src/config/env.js";
+import type { RedisClient } from "../../src/redis/engine-scripts.js";
 import { CONFIG_KEY } from "../../src/redis/keys.js";
 import { freshRedis, TEST_REDIS_URL } from "../support/redis.js";
 
@@ -27,7 +27,7 @@ function loyalty(args: string[], env: Record<string, string | undefined> = {}) {
 }
 
 describe("the loyalty CLI, run as a process", () => {
-  let redis: Redis;
+  let redis: RedisClient;
   let dir: string;
   before(async () => {
     redis = await freshRedis();

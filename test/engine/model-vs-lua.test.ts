@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import type { Redis } from "ioredis";
 import { createServices } from "../../src/composition.js";
 import { AppError } from "../../src/domain/errors.js";
 import { matchMissions } from "../../src/domain/match.js";
@@ -8,6 +7,8 @@ import { ReferenceEngine } from "../../src/domain/model/reference-engine.js";
 import { compileRules } from "../../src/domain/rules/compile.js";
 import type { RulesConfig } from "../../src/domain/rules/types.js";
 import { parseRules } from "../../src/domain/rules/validate.js";
+import { flushEveryMaster } from "../../src/redis/cluster-nodes.js";
+import type { RedisClient } from "../../src/redis/engine-scripts.js";
 import { userKeys } from "../../src/redis/keys.js";
 import { freshRedis } from "../support/redis.js";
 import {
@@ -27,7 +28,7 @@ const PARTITIONS = 8;
 type Outcome = { kind: "applied" | "replay"; transactions: unknown[] } | { kind: "rateLimited" };
 
 describe("Lua engine on real Redis agrees with the TypeScript reference model", () => {
-  let redis: Redis;
+  let redis: RedisClient;
   before(async () => {
     redis = await freshRedis();
   });
@@ -36,7 +37,7 @@ describe("Lua engine on real Redis agrees with the TypeScript reference model", 
   test(`${SEQUENCES} random configs and action sequences give identical answers, profiles and coupons`, async () => {
     const seen = { transactions: 0, replays: 0, rateLimited: 0, coupons: 0, adjustments: 0, swaps: 0 };
     for (let seed = 1; seed <= SEQUENCES; seed++) {
-      await redis.flushdb();
+      await flushEveryMaster(redis);
       const stats = await runSequence(redis, seed);
       seen.transactions += stats.transactions;
       seen.replays += stats.replays;
@@ -50,7 +51,7 @@ describe("Lua engine on real Redis agrees with the TypeScript reference model", 
   });
 });
 
-async function runSequence(redis: Redis, seed: number) {
+async function runSequence(redis: RedisClient, seed: number) {
   const rng = mulberry32(seed);
   const config = randomConfig(rng);
   const parsed = parseRules(structuredClone(config));

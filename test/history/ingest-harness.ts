@@ -1,4 +1,3 @@
-import type { Redis } from "ioredis";
 import { mintDevToken } from "../../src/auth/dev-token.js";
 import { createTokenVerifier } from "../../src/auth/verifier.js";
 import type { ClickHouseEngine } from "../../src/clickhouse/engine.js";
@@ -12,6 +11,7 @@ import { type HistoryRuntime, startHistory } from "../../src/history/ingest-runt
 import { LagMeter } from "../../src/history/lag-meter.js";
 import type { StoredTransaction } from "../../src/history/ports.js";
 import { buildApp } from "../../src/http/app.js";
+import type { RedisClient } from "../../src/redis/engine-scripts.js";
 import { partitionOf, streamKey } from "../../src/redis/keys.js";
 import { freshRedis, TEST_REDIS_URL } from "../support/redis.js";
 import { TEST_AUDIENCE, TEST_SECRET, type TestServer } from "../support/server.js";
@@ -74,22 +74,25 @@ export async function startHistoryServer(
 
 /** Appends transactions to their partition streams exactly as the engine does (fields `u`, `t`). */
 export async function appendToStreams(
-  redis: Redis,
+  redis: RedisClient,
   partitions: number,
   rows: readonly StoredTransaction[],
 ): Promise<void> {
   const chunk = 5000;
   for (let i = 0; i < rows.length; i += chunk) {
-    const pipeline = redis.pipeline();
+    // One pipeline per stream: a Redis Cluster pipeline must stay within one slot (each stream is one).
+    const pipelines = new Map<string, ReturnType<RedisClient["pipeline"]>>();
     for (const row of rows.slice(i, i + chunk)) {
-      pipeline.xadd(streamKey(partitionOf(row.userId, partitions)), "*", "u", row.userId, "t", row.json);
+      const key = streamKey(partitionOf(row.userId, partitions));
+      if (!pipelines.has(key)) pipelines.set(key, redis.pipeline());
+      pipelines.get(key)?.xadd(key, "*", "u", row.userId, "t", row.json);
     }
-    await pipeline.exec();
+    await Promise.all([...pipelines.values()].map((p) => p.exec()));
   }
 }
 
 /** Entries of all partition streams not yet acknowledged by the history group (0 when caught up). */
-export async function historyBacklog(redis: Redis, partitions: number): Promise<number> {
+export async function historyBacklog(redis: RedisClient, partitions: number): Promise<number> {
   let total = 0;
   for (let p = 0; p < partitions; p++) {
     const flat = ((await redis.call("XINFO", "GROUPS", streamKey(p)).catch(() => [])) as unknown[][]).find(

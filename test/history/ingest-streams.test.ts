@@ -3,7 +3,6 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, afterEach, before, beforeEach, describe, test } from "node:test";
-import type { Redis } from "ioredis";
 import { createClickHouseEngine } from "../../src/clickhouse/create-engine.js";
 import { ClickHouseHistoryStore } from "../../src/history/clickhouse-history-store.js";
 import { startIngest } from "../../src/history/ingest.js";
@@ -13,15 +12,16 @@ import { LagMeter } from "../../src/history/lag-meter.js";
 import { ingestStatus } from "../../src/history/lag-report.js";
 import { StreamGroup } from "../../src/history/stream-group.js";
 import { trimPartition } from "../../src/history/stream-trim.js";
+import type { RedisClient } from "../../src/redis/engine-scripts.js";
 import { streamKey } from "../../src/redis/keys.js";
 import { transaction } from "../support/clickhouse-history-fixtures.js";
-import { freshRedis, TEST_REDIS_URL } from "../support/redis.js";
+import { freshRedis, TEST_REDIS_URL, testRedis } from "../support/redis.js";
 import { FAST_INGEST, historyBacklog, waitFor } from "./ingest-harness.js";
 
 const KEY = streamKey(0);
 const T0 = 1_764_547_200_000;
 
-async function append(redis: Redis, count: number, user = "u"): Promise<string[]> {
+async function append(redis: RedisClient, count: number, user = "u"): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 1; i <= count; i++) {
     ids.push((await redis.xadd(KEY, "*", "u", user, "t", transaction(user, T0 + i, i).json)) as string);
@@ -30,7 +30,7 @@ async function append(redis: Redis, count: number, user = "u"): Promise<string[]
 }
 
 describe("the history consumer group on a real Redis stream", () => {
-  let redis: Redis;
+  let redis: RedisClient;
   beforeEach(async () => {
     redis = await freshRedis();
   });
@@ -87,7 +87,7 @@ describe("the history consumer group on a real Redis stream", () => {
 });
 
 describe("ingestion batches into a real ClickHouse (embedded)", () => {
-  let redis: Redis;
+  let redis: RedisClient;
   let dir: string;
   let store: ClickHouseHistoryStore;
   before(async () => {
@@ -150,7 +150,7 @@ describe("ingestion batches into a real ClickHouse (embedded)", () => {
       jobOptions: { attempts: 2, backoff: { type: "fixed", delay: 10 }, removeOnComplete: true },
       drainMs: 0,
     });
-    const queueConnection = redis.duplicate({ maxRetriesPerRequest: null });
+    const queueConnection = testRedis({ maxRetriesPerRequest: null });
     const queue = openIngestQueue(queueConnection);
     try {
       await append(redis, 3, "failing-user");

@@ -1,4 +1,3 @@
-import { Redis } from "ioredis";
 import { mintDevToken } from "../../src/auth/dev-token.js";
 import { createTokenVerifier } from "../../src/auth/verifier.js";
 import { createServices, type Services } from "../../src/composition.js";
@@ -6,7 +5,8 @@ import type { CompiledRules } from "../../src/domain/rules/compiled.js";
 import { buildApp } from "../../src/http/app.js";
 import type { PushOptions } from "../../src/http/uws-stream.js";
 import { NotificationGateway } from "../../src/realtime/gateway.js";
-import { freshRedis, TEST_REDIS_URL } from "../support/redis.js";
+import type { RedisClient } from "../../src/redis/engine-scripts.js";
+import { freshRedis, testRedis } from "../support/redis.js";
 import { TEST_AUDIENCE, TEST_SECRET } from "../support/server.js";
 import { tapRules } from "./tap-rules.js";
 
@@ -14,7 +14,7 @@ import { tapRules } from "./tap-rules.js";
 export interface PushServer {
   readonly url: string;
   readonly wsUrl: string;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly services: Services;
   readonly gateway: NotificationGateway;
   token(userId: string): string;
@@ -27,10 +27,10 @@ export interface PushServer {
 export async function startPushServer(
   opts: { rules?: CompiledRules; partitions?: number; flush?: boolean; limits?: PushOptions } = {},
 ): Promise<PushServer> {
-  const redis = opts.flush === false ? new Redis(TEST_REDIS_URL) : await freshRedis();
+  const redis = opts.flush === false ? testRedis() : await freshRedis();
   const partitions = opts.partitions ?? 64;
   const services = createServices(redis, opts.rules ?? tapRules(), partitions);
-  const tailRedis = new Redis(TEST_REDIS_URL);
+  const tailRedis = testRedis();
   const gateway = new NotificationGateway({ tailRedis, redis, partitions, blockMs: 200 });
   await gateway.start();
   const verifier = createTokenVerifier({ secret: TEST_SECRET, audience: TEST_AUDIENCE });

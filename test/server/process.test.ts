@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { mintDevToken } from "../../src/auth/dev-token.js";
-import { freshRedis, TEST_REDIS_URL } from "../support/redis.js";
+import { freshRedis, keysEverywhere, TEST_REDIS_URL } from "../support/redis.js";
 
 const SECRET = "process-test-secret-0123456789";
 
@@ -109,7 +109,7 @@ describe("the server process (runtime contract, SPEC §3)", () => {
     const answered = statuses.filter((s) => s === 200).length;
     assert.ok(answered >= 50);
     // Every answered action was stored (under its idempotency key) exactly once, and nothing unanswered was.
-    const stored = (await redis.keys("ly:*:i:drain-*")).length;
+    const stored = (await keysEverywhere(redis, "ly:*:i:drain-*")).length;
     assert.equal(stored, answered);
     redis.disconnect();
   });

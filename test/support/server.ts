@@ -1,4 +1,3 @@
-import type { Redis } from "ioredis";
 import { mintDevToken } from "../../src/auth/dev-token.js";
 import { createTokenVerifier } from "../../src/auth/verifier.js";
 import { createServices, type Services } from "../../src/composition.js";
@@ -6,6 +5,7 @@ import { EXAMPLE_RULES_PATH } from "../../src/config/env.js";
 import { loadRulesFile } from "../../src/config/load-rules.js";
 import type { CompiledRules } from "../../src/domain/rules/compiled.js";
 import { buildApp } from "../../src/http/app.js";
+import type { RedisClient } from "../../src/redis/engine-scripts.js";
 import { freshRedis } from "./redis.js";
 
 export const TEST_SECRET = "test-secret-of-at-least-32-bytes!!";
@@ -14,7 +14,7 @@ export const TEST_AUDIENCE = "loyalty-test";
 /** A real API on port 0 over the real test Redis, with a controllable clock. */
 export interface TestServer {
   readonly url: string;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly services: Services;
   readonly rules: CompiledRules;
   /** Current time the engine sees; tests move it. */

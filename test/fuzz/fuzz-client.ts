@@ -1,0 +1,43 @@
+import { Agent, request } from "node:http";
+import type { FuzzRequest } from "./request-gen.js";
+
+const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+
+/** Sends one fuzz request; status 0 = no answer (connection dropped or 10 s timeout). */
+export function fire(base: string, r: FuzzRequest): Promise<{ status: number; body: string }> {
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (status: number, body: string) => {
+      if (!done) {
+        done = true;
+        resolve({ status, body });
+      }
+    };
+    const headers: Record<string, string | number> = { ...r.headers };
+    if (r.body !== undefined) headers["content-length"] = r.body.length;
+    // A push stream never ends: take its status, then hang up on a connection of its own.
+    const req = request(
+      base + r.path,
+      { method: r.method, headers, agent: r.headersOnly ? false : agent },
+      (res) => {
+        if (r.headersOnly) {
+          finish(res.statusCode ?? 0, "");
+          res.destroy();
+          return;
+        }
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () =>
+          finish(res.statusCode ?? 0, Buffer.concat(chunks).toString("utf8").slice(0, 300)),
+        );
+        res.on("error", () => finish(res.statusCode ?? 0, ""));
+      },
+    );
+    req.setTimeout(10_000, () => {
+      req.destroy();
+      finish(0, "timeout");
+    });
+    req.on("error", (e) => finish(0, String(e)));
+    req.end(r.body);
+  });
+}

@@ -1,0 +1,177 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { after, before, describe, test } from "node:test";
+import { ApiProcess } from "../faults/support/api-process.js";
+import { sendJson } from "../faults/support/http-client.js";
+import { RedisInstance } from "../faults/support/redis-instance.js";
+import { recordFigures } from "../faults/support/summary.js";
+import { deepNesting } from "./raw-mutations.js";
+import { type RawResult, rawRequest } from "./raw-socket.js";
+
+const ADMIN_KEY = "transport-admin-key-0123456789";
+const MB = 1024 * 1024;
+const outcomes: { name: string; status: number }[] = [];
+const figures: Record<string, number> = {};
+
+/**
+ * The server answers 413 and closes while the client is still sending, so the kernel may reset the
+ * connection before the client reads the 413: either way the body is cut off, a few MB of socket buffers in.
+ */
+function assertCutOff(what: string, r: RawResult): void {
+  assert.ok(r.status === 413 || (r.status === 0 && r.closedByServer), `${what}: ${r.status}`);
+  assert.ok(r.bytesSent < 20 * MB, `${what}: the server took ${r.bytesSent} bytes`);
+}
+
+/** Resident memory of a process in MB (a buffered 100 MB body would show here). */
+function rssMb(pid: number): number {
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]);
+  return Math.round(kb / 1024);
+}
+
+describe("transport-level attacks (issue 6)", () => {
+  let redis: RedisInstance;
+  let api: ApiProcess;
+  let token: string;
+  before(async () => {
+    redis = await RedisInstance.start("none");
+    api = await ApiProcess.start({ REDIS_URL: redis.url, ADMIN_API_KEY: ADMIN_KEY });
+    token = api.token("transport-user");
+  });
+  after(async () => {
+    const serverErrors = outcomes.filter((o) => o.status >= 500).length;
+    recordFigures("fuzzTransport", {
+      requests: outcomes.length,
+      serverErrors,
+      alive: api.alive(),
+      ...figures,
+    });
+    await api?.destroy();
+    await redis?.destroy();
+  });
+  const head = (method: string, path: string, headers: Record<string, string | number>) =>
+    `${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${Object.entries(headers)
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join("")}\r\n`;
+  const note = (name: string, status: number) => {
+    outcomes.push({ name, status });
+    assert.ok(status < 500, `${name}: ${status}`);
+  };
+
+  test("100 MB bodies are cut off at the limit, never buffered (Content-Length and chunked)", async () => {
+    const pid = api.pid!;
+    const before = rssMb(pid);
+    const auth = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+    const declared = await rawRequest(
+      api.port,
+      head("POST", "/api/loyalty/action", { ...auth, "content-length": 100 * MB }),
+      { chunk: Buffer.alloc(MB, 0x20), count: 100 },
+    );
+    note("100MB content-length", declared.status);
+    assertCutOff("content-length", declared);
+    const chunk = Buffer.concat([
+      Buffer.from(`${MB.toString(16)}\r\n`),
+      Buffer.alloc(MB, 0x20),
+      Buffer.from("\r\n"),
+    ]);
+    const chunked = await rawRequest(
+      api.port,
+      head("POST", "/api/loyalty/action", { ...auth, "transfer-encoding": "chunked" }),
+      { chunk, count: 100 },
+    );
+    // Over the limit mid-body, the server answers 413 and closes while the client is still sending, so the
+    // client may see the reset before it reads the 413: either way, it is cut off.
+    note("100MB chunked", chunked.status);
+    assertCutOff("chunked", chunked);
+    const admin = await rawRequest(
+      api.port,
+      head("POST", "/api/loyalty/internal/actions", {
+        "content-type": "application/json",
+        "content-length": 100 * MB,
+      }),
+      { chunk: Buffer.alloc(MB, 0x20), count: 100 },
+    );
+    note("100MB to an operator route", admin.status);
+    assertCutOff("operator route", admin);
+    const grown = rssMb(pid) - before;
+    console.log(
+      `# 100 MB bodies: cut off after ${Math.round(declared.bytesSent / MB)} / ${Math.round(chunked.bytesSent / MB)} / ${Math.round(admin.bytesSent / MB)} MB written by the client; server RSS +${grown} MB`,
+    );
+    Object.assign(figures, {
+      hugeBodyRssGrowthMb: grown,
+      hugeBodyClientMbBeforeCut: Math.round(chunked.bytesSent / MB),
+    });
+    assert.ok(grown < 40, `the server grew by ${grown} MB`);
+    assert.ok(api.alive());
+  });
+
+  test("10k- and 200k-level nesting is rejected (400, or each batch item rejected), on user and operator routes", async () => {
+    const admin = { authorization: `Bearer ${ADMIN_KEY}` };
+    const cases: [string, string, string | undefined, string][] = [
+      ["POST", "/api/loyalty/action", token, `{"action":"watch","data":${deepNesting(10_000, "array")}}`],
+      ["POST", "/api/loyalty/action", token, `{"action":"watch","data":${deepNesting(10_000, "object")}}`],
+      ["POST", "/api/loyalty/internal/actions", undefined, `{"actions":${deepNesting(200_000, "array")}}`],
+      ["POST", "/api/loyalty/internal/actions", undefined, deepNesting(200_000, "object")],
+      ["PUT", "/api/loyalty/admin/config", undefined, `{"config":${deepNesting(200_000, "object")}}`],
+      [
+        "POST",
+        "/api/loyalty/admin/config/validate",
+        undefined,
+        `{"config":{"metrics":${deepNesting(200_000, "array")}}}`,
+      ],
+    ];
+    for (const [method, path, user, body] of cases) {
+      const headers = {
+        "content-type": "application/json",
+        ...(user ? { authorization: `Bearer ${user}` } : admin),
+      };
+      const answer = await rawRequest(
+        api.port,
+        head(method, path, { ...headers, "content-length": Buffer.byteLength(body) }) + body,
+      );
+      note(`deep ${method} ${path}`, answer.status);
+      const text = answer.response.slice(answer.response.indexOf("\r\n\r\n") + 4);
+      // A batch answers per item, and validate answers {valid:false}: both are refusals with a 200.
+      const refused =
+        answer.status === 400 ||
+        (answer.status === 200 && /"status":"rejected"/.test(text) && !/"status":"applied"/.test(text)) ||
+        (answer.status === 200 && /"valid":false/.test(text));
+      assert.ok(refused, `${method} ${path}: ${answer.response.slice(0, 300)}`);
+    }
+    assert.ok(api.alive());
+  });
+
+  test("invalid UTF-8 and control bytes in the request line and headers: 4xx or a closed connection, never 5xx", async () => {
+    const lines = [
+      Buffer.concat([
+        Buffer.from("GET /api/loyalty/coupons/"),
+        Buffer.from([0xff, 0xfe, 0xc0, 0xaf]),
+        Buffer.from(" HTTP/1.1\r\nHost: x\r\n\r\n"),
+      ]),
+      Buffer.concat([
+        Buffer.from("GET /api/loyalty/profile HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "),
+        Buffer.from([0xed, 0xa0, 0x80, 0xff]),
+        Buffer.from("\r\n\r\n"),
+      ]),
+      Buffer.concat([
+        Buffer.from("POST /api/loyalty/action HTTP/1.1\r\nHost: x\r\nIdempotency-Key: "),
+        Buffer.from([0xff, 0x00, 0x7f]),
+        Buffer.from(
+          `\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 17\r\n\r\n{"action":"login"}`,
+        ),
+      ]),
+      Buffer.from("GET /api/loyalty/profile\u0000 HTTP/1.1\r\nHost: x\r\n\r\n", "latin1"),
+      Buffer.from(`GET /${"a".repeat(100_000)} HTTP/1.1\r\nHost: x\r\n\r\n`),
+      Buffer.from(`GET /health/live HTTP/1.1\r\nHost: x\r\n${"X-Flood: y\r\n".repeat(5000)}\r\n`),
+      Buffer.from("GARBAGE\r\n\r\n"),
+    ];
+    let closed = 0;
+    for (const [i, line] of lines.entries()) {
+      const answer = await rawRequest(api.port, line, undefined, 5000);
+      if (answer.status === 0) closed++;
+      note(`bad bytes #${i}`, answer.status);
+    }
+    figures.badBytesClosedWithoutAnswer = closed;
+    assert.ok(api.alive());
+    assert.equal((await sendJson(`${api.url}/health/live`, "GET", undefined, undefined)).status, 200);
+  });
+});
