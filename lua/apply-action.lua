@@ -17,7 +17,7 @@
     ARGV[5] rate-limit window in ms
     ARGV[6] matched missions in config order, JSON [[missionId, value, fragmentArgv, challengeId, type,
             target, position, sequential 0|1, priorMissionIds?], ...] (src/domain/match.ts)
-    ARGV[7] "1" when the rate limit was charged by a first call that returned code 3, else ""
+    ARGV[7] unused ("")
     ARGV[8..] the rules block (src/domain/rules/engine-blob.ts); absent on the progress-only first call
 
   Returns {code, text, pending}
@@ -25,8 +25,8 @@
             grants now awaiting a unique code (TypeScript serves them with claim-coupon.lua, fulfill-coupon.lua)
     code 1  idempotent replay: text = the stored answer
     code 2  rate limited: text = milliseconds until the window ends
-    code 3  a mission would complete and the rules were not sent: nothing was written; call again with
-            the rules block and ARGV[7] = "1"
+    code 3  a mission would complete and the rules were not sent: nothing was written (not even the
+            rate-limit charge); call again with the rules block
 ]]
 local userKey, notifKey, idemKey, rlKey, streamKey, pendKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local userId, nowText = ARGV[1], ARGV[2]
@@ -39,14 +39,12 @@ if ARGV[3] == "1" then
 end
 
 --- @include "includes/rate-limit"
--- A second call (with the rules, after code 3) was already charged by the first.
-if ARGV[7] ~= "1" then
-  local limited = chargeRateLimit(rlKey, tonumber(ARGV[4]), tonumber(ARGV[5]), now)
-  if limited then return { 2, tostring(limited), "" } end
-end
+local limited = chargeRateLimit(rlKey, tonumber(ARGV[4]), tonumber(ARGV[5]), now)
+if limited then return { 2, tostring(limited), "" } end
 
 -- Most reported actions advance nothing: skip decoding any rules for them.
 if ARGV[6] == "[]" then
+  commitRateLimit()
   if ARGV[3] == "1" then redis.call("SET", idemKey, "[]", "PX", 86400000) end
   return { 0, "[]", "" }
 end
@@ -70,6 +68,7 @@ if ARGV[RULES_PRESENT_ARGV] == nil then
     end
   end
   flushProfile()
+  commitRateLimit()
   if ARGV[3] == "1" then redis.call("SET", idemKey, "[]", "PX", 86400000) end
   return { 0, "[]", "" }
 end
@@ -90,6 +89,7 @@ for i, tx in ipairs(txs) do
 end
 if #txs > 0 then setField("seq", seq) end
 flushProfile()
+commitRateLimit()
 local answer = "[" .. table.concat(texts, ",") .. "]"
 if ARGV[3] == "1" then redis.call("SET", idemKey, answer, "PX", 86400000) end
 return { 0, answer, table.concat(pendingCoupons, "\n") }

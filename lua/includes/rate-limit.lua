@@ -2,8 +2,19 @@
   Fixed-window rate limit measured in action time (not server time), so the window rules are the same
   for live and back-dated reports and the reference model can reproduce them. The key holds
   "<windowStart>:<count>"; its TTL only garbage-collects it.
-  Returns nil when the call is allowed (and counted), else the milliseconds left in the window.
+  chargeRateLimit returns nil when the call is allowed, else the milliseconds left in the window (a refused
+  attempt is counted at once). An allowed charge is written by commitRateLimit only when the call really
+  ends, so a first call that returns code 3 (retry with the rules) charges nothing and the retry charges once.
 ]]
+local rateCharge = nil
+
+local function commitRateLimit()
+  if rateCharge then
+    redis.call("SET", rateCharge[1], rateCharge[2], "PX", rateCharge[3])
+    rateCharge = nil
+  end
+end
+
 local function chargeRateLimit(key, limit, windowMs, now)
   if limit <= 0 then return nil end
   local start, count = now, 0
@@ -15,7 +26,10 @@ local function chargeRateLimit(key, limit, windowMs, now)
   end
   count = count + 1
   -- The TTL only collects idle keys; at least a minute, so short windows never expire mid-window.
-  redis.call("SET", key, string.format("%d", start) .. ":" .. count, "PX", math.max(windowMs, 60000))
-  if count > limit then return start + windowMs - now end
+  rateCharge = { key, string.format("%d", start) .. ":" .. count, math.max(windowMs, 60000) }
+  if count > limit then
+    commitRateLimit()
+    return start + windowMs - now
+  end
   return nil
 end

@@ -46,6 +46,9 @@ export function parseActionBody(
 }
 
 /** Returns the first problem in `data`, or undefined when every own property is declared and well-typed. */
+/** With the u flag a valid surrogate pair is one code point, so only lone halves match. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 function checkData(data: Record<string, unknown>, action: CompiledAction): AppError | undefined {
   // for-in + hasOwn walks the keys without allocating an array. JSON.parse makes "__proto__" an own key,
   // and dataTypes is a Map, so such keys land in "not declared" instead of touching any prototype.
@@ -56,6 +59,10 @@ function checkData(data: Record<string, unknown>, action: CompiledAction): AppEr
     if (type === "string") {
       if ((value as string).length > MAX_DATA_STRING) {
         return invalid(`data.${safeName(key)}: strings are limited to ${MAX_DATA_STRING} characters`);
+      }
+      // JSON.parse accepts "\ud800"; Redis's JSON decoder (and ClickHouse) do not, so refuse it here.
+      if (LONE_SURROGATE.test(value as string)) {
+        return invalid(`data.${safeName(key)}: must be well-formed Unicode (a lone surrogate is not)`);
       }
     } else if (type === "number") {
       if (!Number.isFinite(value)) return invalid(`data.${safeName(key)}: must be a finite number`);

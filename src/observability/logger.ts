@@ -40,6 +40,7 @@ export function createLogger(level: string, name: string): Logger {
       base: { pid: process.pid },
       timestamp: pino.stdTimeFunctions.epochTime,
       redact: { paths: REDACT, censor: "[redacted]" },
+      serializers: { err: serializeError },
       formatters: { level: (label) => ({ level: label }) },
     },
     pino.destination({ dest: 1, sync: true }),
@@ -62,4 +63,15 @@ export function entryLogger(logger: Logger): (entry: LogEntry) => void {
       typeof msg === "string" ? msg : undefined,
     );
   };
+}
+
+/**
+ * pino's error serializer without ioredis's `command`: a failed script call carries the whole Lua source
+ * and every ARGV (user ids and action data) there, which makes one line kilobytes long and puts user data
+ * in the log. The message names the script and line, which is what an operator needs.
+ */
+function serializeError(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const { command: _command, ...rest } = pino.stdSerializers.err(error) as Record<string, unknown>;
+  return rest;
 }

@@ -96,7 +96,7 @@ export class EngineScripts {
       a.rateLimit ? String(a.rateLimit.count) : "0",
       a.rateLimit ? String(a.rateLimit.windowMs) : "0",
       a.matchedJson,
-      withRules ? "1" : "",
+      "",
       ...(withRules ? a.engine.args : []),
     )) as [number, string, string];
   }

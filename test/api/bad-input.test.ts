@@ -95,6 +95,19 @@ describe("bad input gets a clear 4xx naming the field and changes nothing", () =
       /data\.duration/,
     ],
     [
+      "a lone UTF-16 surrogate in a string",
+      () =>
+        call(s, "POST", "/api/loyalty/action", {
+          token,
+          rawBody:
+            '{"action":"watch","data":{"genre":"drama","duration":1800,"showId":"x\\ud800y","finished":true}}',
+          headers: { "content-type": "application/json" },
+        }),
+      400,
+      "VALIDATION_FAILED",
+      /data\.showId/,
+    ],
+    [
       "a wrongly typed value",
       () => post({ action: "watch", data: { ...WATCH, duration: "long" } }),
       400,

@@ -28,7 +28,8 @@ function summarize(): string[] {
   const lost = n("apiKill", "lost") + n("redisAlways", "lost");
   const twice =
     n("apiKill", "appliedTwice") + n("redisAlways", "appliedTwice") + n("redisEverysec", "appliedTwice");
-  const fuzzParts = ["fuzz", "fuzzTransport", "fuzzSlowloris"];
+  const fuzzParts = ["fuzz", "fuzzTransport", "fuzzSlowloris", "fuzzUnicode"];
+  const rejectedState = n("fuzz", "stateFromRejected") + n("fuzzUnicode", "stateFromRejected");
   const fuzzed = fuzzParts.reduce((sum, s) => sum + n(s, "requests"), 0);
   const fuzz5xx = fuzzParts.reduce((sum, s) => sum + n(s, "serverErrors"), 0);
   const crashes = fuzzParts.filter((s) => all[s]?.alive !== true).length;
@@ -36,7 +37,7 @@ function summarize(): string[] {
   const through = n("jwtAttacks", "letThrough") + n("jwksAttacks", "letThrough");
   const line =
     `FAULT SUITE: actions acknowledged ${acknowledged}, lost ${lost}, applied twice ${twice}` +
-    ` | fuzzed requests ${fuzzed}, 5xx ${fuzz5xx}, state changes from rejected ${n("fuzz", "stateFromRejected")}, crashes ${crashes}` +
+    ` | fuzzed requests ${fuzzed}, 5xx ${fuzz5xx}, state changes from rejected ${rejectedState}, crashes ${crashes}` +
     ` | attacks tried ${attacks}, let through ${through}` +
     ` | isolation leaks ${n("isolation", "leaks")} over ${n("isolation", "routes")} routes` +
     ` | rate limit ${n("rateLimit", "accepted")}/${n("rateLimit", "limit")} across ${n("rateLimit", "processes")} processes` +
@@ -50,7 +51,7 @@ function summarize(): string[] {
     ["applied twice", twice],
     ["5xx", fuzz5xx],
     ["let through", through],
-    ["state changes from rejected", n("fuzz", "stateFromRejected")],
+    ["state changes from rejected", rejectedState],
     ["isolation leaks", n("isolation", "leaks")],
     ["crashes", crashes],
   ];
