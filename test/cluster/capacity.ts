@@ -12,7 +12,7 @@ import { parseServerUrl } from "../../src/clickhouse/server-url.js";
 import { ClickHouseHistoryStore } from "../../src/history/clickhouse-history-store.js";
 import { history } from "../support/clickhouse-history-fixtures.js";
 import { startClickHouseServer } from "../support/clickhouse-server.js";
-import { freePort } from "./free-port.js";
+import { freePort } from "../support/free-port.js";
 import { childrenCpu, cpuOf, evalshaCalls, machineCpu, redisPid } from "./proc-cpu.js";
 
 /**

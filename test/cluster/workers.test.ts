@@ -11,8 +11,8 @@ import {
   type PrivateClickHouseServer,
   startClickHouseServer,
 } from "../support/clickhouse-server.js";
+import { freePort } from "../support/free-port.js";
 import { freshRedis, TEST_REDIS_URL } from "../support/redis.js";
-import { freePort } from "./free-port.js";
 import { connectionPerProcess, ownerOf, type PinnedConnection } from "./pinned-connection.js";
 
 const SECRET = "workers-test-secret-0123456789";

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { waitUntil } from "../support/free-port.js";
 import { ApiProcess } from "./support/api-process.js";
 import { faultRulesFile } from "./support/fault-rules.js";
-import { waitUntil } from "./support/free-port.js";
 import { type LoadReport, runKeyedLoad } from "./support/keyed-load.js";
 import { auditLedger, historyBacklog, historyIds } from "./support/ledger-audit.js";
 import { RedisInstance } from "./support/redis-instance.js";

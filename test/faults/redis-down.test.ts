@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { waitUntil } from "../support/free-port.js";
 import { ApiProcess } from "./support/api-process.js";
 import { faultRulesFile } from "./support/fault-rules.js";
-import { waitUntil } from "./support/free-port.js";
 import { type Answer, send, sendJson } from "./support/http-client.js";
 import { RedisInstance } from "./support/redis-instance.js";
 import { recordFigures } from "./support/summary.js";

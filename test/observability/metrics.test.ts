@@ -5,10 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { ApiProcess } from "../faults/support/api-process.js";
-import { waitUntil } from "../faults/support/free-port.js";
 import { send, sendJson } from "../faults/support/http-client.js";
 import { RedisInstance } from "../faults/support/redis-instance.js";
 import { ISOLATION_RULES } from "../security/isolation-fixture.js";
+import { waitUntil } from "../support/free-port.js";
 
 const SCRAPE_TOKEN = "scrape-token-0123456789";
 

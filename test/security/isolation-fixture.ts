@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { partitionOf } from "../../src/redis/keys.js";
-import { sleep, waitUntil } from "../faults/support/free-port.js";
 import { type Answer, sendJson } from "../faults/support/http-client.js";
 import { SseClient } from "../realtime/clients.js";
+import { sleep, waitUntil } from "../support/free-port.js";
 import { ADMIN_KEY, type FullApp } from "./full-app.js";
 
 /** Rules where one tap completes a challenge granting points, a badge, a unique and a shared coupon, with a toast. */

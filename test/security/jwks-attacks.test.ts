@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { ApiProcess } from "../faults/support/api-process.js";
-import { sleep } from "../faults/support/free-port.js";
 import { RedisInstance } from "../faults/support/redis-instance.js";
+import { sleep } from "../support/free-port.js";
 import { AttackLog, AUD, ISS } from "./attack-log.js";
 import { type FakeJwks, startFakeJwks } from "./fake-jwks.js";
 import { asymmetric, claims, forge, hmac, rsaPair } from "./jwt-forge.js";

@@ -5,7 +5,7 @@ import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { mintDevToken } from "../../../src/auth/dev-token.js";
-import { freePort, waitUntil } from "./free-port.js";
+import { freePort, waitUntil } from "../../support/free-port.js";
 
 export const FAULT_SECRET = "fault-suite-secret-0123456789abcdef";
 

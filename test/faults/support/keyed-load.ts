@@ -1,4 +1,4 @@
-import { sleep } from "./free-port.js";
+import { sleep } from "../../support/free-port.js";
 import { sendJson } from "./http-client.js";
 
 /** One acknowledged action: the client got a 200 for this (user, key). */

@@ -5,7 +5,7 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
-import { freePort, waitUntil } from "./free-port.js";
+import { freePort, waitUntil } from "../../support/free-port.js";
 
 /** How the private Redis persists: no persistence, or AOF with the given fsync policy. */
 export type Persistence = "none" | "always" | "everysec";
