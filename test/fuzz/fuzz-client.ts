@@ -3,8 +3,13 @@ import type { FuzzRequest } from "./request-gen.js";
 
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
-/** Sends one fuzz request; status 0 = no answer (connection dropped or 10 s timeout). */
-export function fire(base: string, r: FuzzRequest): Promise<{ status: number; body: string }> {
+/**
+ * Sends one fuzz request; status 0 = no answer (connection dropped or 10 s timeout). A request that failed
+ * with ECONNRESET on a reused keep-alive socket is sent once more on a fresh connection: the server had
+ * closed that socket (after a 413, say) before it saw the request — the keep-alive race Node's HTTP docs
+ * describe — so that is the client's problem, not an unanswered request.
+ */
+export function fire(base: string, r: FuzzRequest, fresh = false): Promise<{ status: number; body: string }> {
   return new Promise((resolve) => {
     let done = false;
     const finish = (status: number, body: string) => {
@@ -18,7 +23,7 @@ export function fire(base: string, r: FuzzRequest): Promise<{ status: number; bo
     // A push stream never ends: take its status, then hang up on a connection of its own.
     const req = request(
       base + r.path,
-      { method: r.method, headers, agent: r.headersOnly ? false : agent },
+      { method: r.method, headers, agent: r.headersOnly || fresh ? false : agent },
       (res) => {
         if (r.headersOnly) {
           finish(res.statusCode ?? 0, "");
@@ -37,7 +42,14 @@ export function fire(base: string, r: FuzzRequest): Promise<{ status: number; bo
       req.destroy();
       finish(0, "timeout");
     });
-    req.on("error", (e) => finish(0, String(e)));
+    req.on("error", (e: NodeJS.ErrnoException) => {
+      if (!done && !fresh && req.reusedSocket && e.code === "ECONNRESET") {
+        done = true;
+        fire(base, r, true).then(resolve);
+        return;
+      }
+      finish(0, String(e));
+    });
     req.end(r.body);
   });
 }
