@@ -44,7 +44,10 @@ describe("Prometheus /metrics on METRICS_PORT (issue 6)", () => {
       WEBHOOKS_CONFIG: join(dir, "hooks.yaml"),
       WEBHOOK_MAX_ATTEMPTS: "1",
     });
-    metricsUrl = /metrics on (http:\/\/\S+\/metrics)/.exec(api.output())![1];
+    // The metrics listener logs its address on its own schedule, not before the API answers.
+    const metricsLine = /metrics on (http:\/\/\S+\/metrics)/;
+    assert.ok(await waitUntil(() => metricsLine.test(api.output()), 20_000), "metrics listener started");
+    metricsUrl = metricsLine.exec(api.output())![1];
   });
   after(async () => {
     await api?.destroy();
@@ -111,6 +114,14 @@ describe("Prometheus /metrics on METRICS_PORT (issue 6)", () => {
       200,
     );
     assert.ok(failed, "webhook failures counted");
+    // Ingestion is asynchronous: the lag summary has a value once the first batch reached ClickHouse.
+    const lagged = await waitUntil(
+      async () =>
+        Number.isFinite(sample(await scrape(), 'loyalty_history_ingest_lag_seconds{quantile="0.99"}')),
+      20_000,
+      200,
+    );
+    assert.ok(lagged, "ingestion lag observed");
     const text = await scrape();
     assert.equal(sample(text, "loyalty_clickhouse_up"), 1);
     assert.ok(sample(text, "loyalty_history_backlog_entries") !== undefined);
