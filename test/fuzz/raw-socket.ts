@@ -98,3 +98,9 @@ function complete(text: string): boolean {
   const length = /\r\ncontent-length: *(\d+)/i.exec(text.slice(0, end));
   return length !== null && text.length - end - 4 >= Number(length[1]);
 }
+
+/** The head of a raw HTTP/1.1 request to 127.0.0.1, ending with the blank line. */
+export function requestHead(method: string, path: string, headers: Record<string, string | number>): string {
+  const lines = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`);
+  return `${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${lines.join("")}\r\n`;
+}

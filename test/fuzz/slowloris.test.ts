@@ -4,7 +4,7 @@ import { ApiProcess } from "../faults/support/api-process.js";
 import { sendJson } from "../faults/support/http-client.js";
 import { RedisInstance } from "../faults/support/redis-instance.js";
 import { recordFigures } from "../faults/support/summary.js";
-import { slowClient } from "./raw-socket.js";
+import { requestHead, slowClient } from "./raw-socket.js";
 
 const outcomes: { name: string; status: number }[] = [];
 const figures: Record<string, number> = {};
@@ -30,10 +30,6 @@ describe("slowloris (issue 6)", () => {
     await api?.destroy();
     await redis?.destroy();
   });
-  const head = (method: string, path: string, headers: Record<string, string | number>) =>
-    `${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${Object.entries(headers)
-      .map(([k, v]) => `${k}: ${v}\r\n`)
-      .join("")}\r\n`;
   const note = (name: string, status: number) => {
     outcomes.push({ name, status });
     assert.ok(status < 500, `${name}: ${status}`);
@@ -41,12 +37,12 @@ describe("slowloris (issue 6)", () => {
 
   test("slowloris: 200 slow connections do not delay other clients, and the server closes them", async () => {
     const slowHeaders = Array.from({ length: 100 }, () =>
-      slowClient(api.port, head("GET", "/api/loyalty/profile", { "x-pad": "y".repeat(100) }), 500),
+      slowClient(api.port, requestHead("GET", "/api/loyalty/profile", { "x-pad": "y".repeat(100) }), 500),
     );
     const slowBodies = Array.from({ length: 100 }, () =>
       slowClient(
         api.port,
-        head("POST", "/api/loyalty/action", {
+        requestHead("POST", "/api/loyalty/action", {
           authorization: `Bearer ${token}`,
           "content-type": "application/json",
           "content-length": 60,

@@ -6,7 +6,7 @@ import { sendJson } from "../faults/support/http-client.js";
 import { RedisInstance } from "../faults/support/redis-instance.js";
 import { recordFigures } from "../faults/support/summary.js";
 import { deepNesting } from "./raw-mutations.js";
-import { type RawResult, rawRequest } from "./raw-socket.js";
+import { type RawResult, rawRequest, requestHead } from "./raw-socket.js";
 
 const ADMIN_KEY = "transport-admin-key-0123456789";
 const MB = 1024 * 1024;
@@ -48,10 +48,6 @@ describe("transport-level attacks (issue 6)", () => {
     await api?.destroy();
     await redis?.destroy();
   });
-  const head = (method: string, path: string, headers: Record<string, string | number>) =>
-    `${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${Object.entries(headers)
-      .map(([k, v]) => `${k}: ${v}\r\n`)
-      .join("")}\r\n`;
   const note = (name: string, status: number) => {
     outcomes.push({ name, status });
     assert.ok(status < 500, `${name}: ${status}`);
@@ -63,7 +59,7 @@ describe("transport-level attacks (issue 6)", () => {
     const auth = { authorization: `Bearer ${token}`, "content-type": "application/json" };
     const declared = await rawRequest(
       api.port,
-      head("POST", "/api/loyalty/action", { ...auth, "content-length": 100 * MB }),
+      requestHead("POST", "/api/loyalty/action", { ...auth, "content-length": 100 * MB }),
       { chunk: Buffer.alloc(MB, 0x20), count: 100 },
     );
     note("100MB content-length", declared.status);
@@ -75,7 +71,7 @@ describe("transport-level attacks (issue 6)", () => {
     ]);
     const chunked = await rawRequest(
       api.port,
-      head("POST", "/api/loyalty/action", { ...auth, "transfer-encoding": "chunked" }),
+      requestHead("POST", "/api/loyalty/action", { ...auth, "transfer-encoding": "chunked" }),
       { chunk, count: 100 },
     );
     // Over the limit mid-body, the server answers 413 and closes while the client is still sending, so the
@@ -84,7 +80,7 @@ describe("transport-level attacks (issue 6)", () => {
     assertCutOff("chunked", chunked);
     const admin = await rawRequest(
       api.port,
-      head("POST", "/api/loyalty/internal/actions", {
+      requestHead("POST", "/api/loyalty/internal/actions", {
         "content-type": "application/json",
         "content-length": 100 * MB,
       }),
@@ -126,7 +122,7 @@ describe("transport-level attacks (issue 6)", () => {
       };
       const answer = await rawRequest(
         api.port,
-        head(method, path, { ...headers, "content-length": Buffer.byteLength(body) }) + body,
+        requestHead(method, path, { ...headers, "content-length": Buffer.byteLength(body) }) + body,
       );
       note(`deep ${method} ${path}`, answer.status);
       const text = answer.response.slice(answer.response.indexOf("\r\n\r\n") + 4);
