@@ -13,6 +13,14 @@ export interface ConsumerOptions {
   readonly maxJobEntries: number;
   /** Pause after a round that found nothing: the worst added latency when idle. */
   readonly idleMs: number;
+  /**
+   * Pause after a round that read at least `busyRoundEntries` entries but found no backlog (no partition
+   * filled `readCount`): under load, entries gather into fewer, larger batches. Each round costs one read
+   * per partition and each batch one ClickHouse insert, so this trades a little lag for much less CPU
+   * per row. Smaller rounds pause `idleMs`, so a quiet system keeps its read-your-writes latency.
+   */
+  readonly busyPauseMs: number;
+  readonly busyRoundEntries: number;
   /** Stop reading while this many jobs wait: the backlog then stays in the streams, not in job data. */
   readonly maxQueuedJobs: number;
   /** Entries pending longer than this are reclaimed from whoever holds them. */
@@ -28,12 +36,33 @@ export const DEFAULT_CONSUMER_OPTIONS: Omit<ConsumerOptions, "partitions"> = {
   readCount: 250,
   maxJobEntries: 2000,
   idleMs: 50,
+  busyPauseMs: 200,
+  busyRoundEntries: 100,
   maxQueuedJobs: 16,
   reclaimIdleMs: 60_000,
   reclaimEveryMs: 5000,
   trimEveryMs: 1000,
   trimGraceMs: 10_000,
 };
+
+/**
+ * How long to wait before the next round, from what this one read per partition: none when a partition
+ * filled `readCount` or entries were reclaimed (more is waiting), `busyPauseMs` after a large round,
+ * `idleMs` otherwise.
+ */
+export function pauseAfterRound(
+  readPerPartition: readonly number[],
+  reclaimed: number,
+  o: Pick<ConsumerOptions, "readCount" | "idleMs" | "busyPauseMs" | "busyRoundEntries">,
+): number {
+  let total = 0;
+  for (const n of readPerPartition) {
+    if (n >= o.readCount) return 0;
+    total += n;
+  }
+  if (reclaimed > 0) return 0;
+  return total >= o.busyRoundEntries ? o.busyPauseMs : o.idleMs;
+}
 
 /** Where a consumer sends batches and learns how many wait. */
 export interface BatchSink {
@@ -75,23 +104,23 @@ export class StreamConsumer {
 
   private async run(): Promise<void> {
     while (!this.stopping) {
-      let busy = false;
+      let pauseMs = this.opts.idleMs;
       try {
-        busy = await this.round();
+        pauseMs = await this.round();
       } catch (err) {
         this.log({ level: "warn", msg: "history consumer round failed", err: String(err) });
         if (String(err).includes("NOGROUP")) await this.ensureGroups().catch(() => {});
         await this.pause(1000);
         continue;
       }
-      if (!busy) await this.pause(this.opts.idleMs);
+      if (pauseMs > 0) await this.pause(pauseMs);
     }
   }
 
-  /** One round: maintenance when due, then read every partition once. True when it found work. */
-  private async round(): Promise<boolean> {
+  /** One round: maintenance when due, then read every partition once. Resolves the pause before the next. */
+  private async round(): Promise<number> {
     // Backpressure: with ClickHouse slow or down, the backlog waits in the streams.
-    if ((await this.sink.queued()) >= this.opts.maxQueuedJobs) return false;
+    if ((await this.sink.queued()) >= this.opts.maxQueuedJobs) return this.opts.idleMs;
     const now = Date.now();
     if (now >= this.nextTrim) {
       this.nextTrim = now + this.opts.trimEveryMs;
@@ -104,7 +133,11 @@ export class StreamConsumer {
     }
     const reads = await this.readAll();
     await this.sink.enqueue(packJobs(reads, this.opts.maxJobEntries));
-    return reclaimed > 0 || reads.some((read) => read.ids.length > 0);
+    return pauseAfterRound(
+      reads.map((read) => read.ids.length),
+      reclaimed,
+      this.opts,
+    );
   }
 
   /**

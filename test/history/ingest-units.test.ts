@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { DEFAULT_CONSUMER_OPTIONS, pauseAfterRound } from "../../src/history/ingest-consumer.js";
 import { entryCount, packJobs } from "../../src/history/ingest-job.js";
 import { retryDelayMs } from "../../src/history/ingest-queue.js";
 import { LagMeter } from "../../src/history/lag-meter.js";
@@ -27,6 +28,21 @@ describe("ingestion building blocks (pure)", () => {
       [...ids(5).map((id) => `0/${id}`), ...ids(7, 100).map((id) => `2/${id}`)],
     );
     assert.deepEqual(packJobs([{ p: 3, ids: [] }], 10), []);
+  });
+
+  test("the consumer goes on at once with a backlog, gathers under load, and keeps idle latency short", () => {
+    const o = {
+      ...DEFAULT_CONSUMER_OPTIONS,
+      readCount: 250,
+      idleMs: 50,
+      busyPauseMs: 200,
+      busyRoundEntries: 100,
+    };
+    assert.equal(pauseAfterRound([0, 250, 3], 0, o), 0, "a full partition read: more is waiting");
+    assert.equal(pauseAfterRound([0, 0], 7, o), 0, "reclaimed entries: look again at once");
+    assert.equal(pauseAfterRound([60, 40, 0], 0, o), 200, "a large round: let the next batch grow");
+    assert.equal(pauseAfterRound([60, 39], 0, o), 50, "a small round: read-your-writes stays quick");
+    assert.equal(pauseAfterRound([0, 0, 0], 0, o), 50, "nothing read: the idle pause");
   });
 
   test("retry delays double from 250 ms and stop at the 15 s ceiling", () => {
