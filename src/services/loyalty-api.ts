@@ -4,7 +4,7 @@ import type { ActionService } from "./action-service.js";
 import type { CouponService } from "./coupon-service.js";
 import { withRedis } from "./dependency.js";
 import type { NotificationService } from "./notification-service.js";
-import type { ActionRequest, Caller, CouponView, LoyaltyApi, ProfileView } from "./ports.js";
+import type { ActionRequest, Caller, CouponView, LoyaltyApi } from "./ports.js";
 import type { ProfileService } from "./profile-service.js";
 import type { RulesSource } from "./rules-source.js";
 
@@ -41,8 +41,8 @@ export class PublicApi implements LoyaltyApi {
     return result.transactionsJson;
   }
 
-  profile(caller: Caller): Promise<ProfileView> {
-    return withRedis(() => this.d.profiles.view(this.d.rules.current(), caller.userId));
+  profile(caller: Caller): Promise<string> {
+    return withRedis(() => this.d.profiles.json(this.d.rules.current(), caller.userId));
   }
 
   notifications(caller: Caller): Promise<string> {

@@ -74,7 +74,8 @@ export interface Notification extends Transaction {
 export interface LoyaltyApi {
   /** Validates and applies one action. Resolves to the JSON text of the transactions array it caused. */
   reportAction(caller: Caller, request: ActionRequest): Promise<string>;
-  profile(caller: Caller): Promise<ProfileView>;
+  /** JSON text of the caller's profile (a ProfileView), defaults for whatever was never written. */
+  profile(caller: Caller): Promise<string>;
   /** JSON text of the unread notifications array, oldest first. */
   notifications(caller: Caller): Promise<string>;
   /** Marks the given ids read (all when absent); resolves to how many were unread. */

@@ -19,9 +19,17 @@ export class ProfileService {
   async view(rules: CompiledRules, userId: string): Promise<ProfileView> {
     return profileView(rules, await this.raw(userId));
   }
+
+  /** The same profile as JSON text, rendered by the config's compiled renderer (no object in between). */
+  async json(rules: CompiledRules, userId: string): Promise<string> {
+    return rules.profileJson(await this.raw(userId));
+  }
 }
 
-/** Builds the public profile from the stored hash (docs/engine.md "State"). */
+/**
+ * Builds the public profile from the stored hash (docs/engine.md "State"). It is the reference that
+ * `rules.profileJson` (src/domain/rules/profile-json.ts) must match text for text.
+ */
 export function profileView(rules: CompiledRules, h: Record<string, string>): ProfileView {
   const metrics: Record<string, number> = {};
   for (const m of rules.config.metrics) {

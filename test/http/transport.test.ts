@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { connect } from "node:net";
 import { describe, test } from "node:test";
-import type { ProfileView } from "../../src/services/ports.js";
 import { AUTH, deferred, rawExchange, sleep, startApp } from "./harness.js";
 
 const ACTION_HEAD = "POST /api/loyalty/action HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer good-alice\r\n";
@@ -112,7 +111,7 @@ describe("aborted clients", () => {
   });
 
   test("a client that disconnects while the handler awaits is never written to", async () => {
-    const hold = deferred<ProfileView>();
+    const hold = deferred<string>();
     const s = await startApp({ profile: () => hold.promise });
     const socket = connect(s.port, "127.0.0.1");
     socket.on("error", () => {});
@@ -120,7 +119,7 @@ describe("aborted clients", () => {
     await until(() => s.calls.some((c) => c.method === "profile"));
     socket.destroy();
     await sleep(20);
-    hold.resolve({ metrics: {}, inventory: {}, challenges: {} }); // writing now would crash uWS
+    hold.resolve('{"metrics":{},"inventory":{},"challenges":{}}'); // writing now would crash uWS
     await sleep(20);
     assert.equal((await fetch(`${s.base}/health/live`)).status, 200);
     await s.app.close();
@@ -147,7 +146,7 @@ describe("errors in the synchronous path", () => {
 
 describe("graceful close", () => {
   test("close() waits for an in-flight request, answers it, and stops accepting connections", async () => {
-    const hold = deferred<ProfileView>();
+    const hold = deferred<string>();
     const s = await startApp({ profile: () => hold.promise });
     const pending = fetch(`${s.base}/api/loyalty/profile`, { headers: AUTH });
     await until(() => s.calls.some((c) => c.method === "profile"));
@@ -166,7 +165,7 @@ describe("graceful close", () => {
     });
     assert.equal(refused, "ECONNREFUSED");
 
-    hold.resolve({ metrics: { points: 9 }, inventory: {}, challenges: {} });
+    hold.resolve('{"metrics":{"points":9},"inventory":{},"challenges":{}}');
     const res = await pending;
     assert.equal(res.status, 200);
     assert.equal((await res.json()).data.metrics.points, 9);

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { ActionData, CompiledAction, CompiledMission, CompiledRules } from "./compiled.js";
 import { actionClosure, buildEngineTables } from "./engine-blob.js";
+import { compileProfileJson } from "./profile-json.js";
 import { buildPublicConfigBody } from "./public-config.js";
 import type { ChallengeDef, DataType, MissionDef, RulesConfig } from "./types.js";
 import { compileWhere } from "./where.js";
@@ -27,6 +28,7 @@ export function compileRules(config: RulesConfig): CompiledRules {
     missions,
     engine: buildEngineTables(config),
     publicConfigBody: buildPublicConfigBody(config),
+    profileJson: compileProfileJson(config),
   });
 }
 

@@ -1,4 +1,5 @@
 import type { EngineTables } from "./engine-blob.js";
+import type { ProfileJson } from "./profile-json.js";
 import type {
   ActionDef,
   ChallengeDef,
@@ -59,4 +60,6 @@ export interface CompiledRules {
   readonly engine: EngineTables;
   /** Pre-serialised body of `GET /api/loyalty/config` (SPEC §6: seed fields plus mission target). */
   readonly publicConfigBody: string;
+  /** Renders a stored profile hash as `GET /profile`'s `data` JSON text (see src/domain/rules/profile-json.ts). */
+  readonly profileJson: ProfileJson;
 }

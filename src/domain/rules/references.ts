@@ -40,7 +40,9 @@ export function uniqueIds(
   seen = new Set<string>(),
 ): Set<string> {
   list.forEach((item, i) => {
-    if (seen.has(item.id)) errors.push(`${path}[${i}].id: duplicate id "${item.id}"`);
+    // As a key of a plain object (lookup tables, the profile view) it would set the prototype instead.
+    if (item.id === "__proto__") errors.push(`${path}[${i}].id: reserved id "__proto__", choose another`);
+    else if (seen.has(item.id)) errors.push(`${path}[${i}].id: duplicate id "${item.id}"`);
     seen.add(item.id);
   });
   return seen;

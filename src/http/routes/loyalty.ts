@@ -16,9 +16,7 @@ export function registerLoyaltyRoutes(table: RouteTable, api: LoyaltyApi, verify
   // Public: no token needed, and answered synchronously (the cheapest path through the adapter).
   table.route("GET", `${BASE}/config`, () => ok(api.configData()));
 
-  table.route("GET", `${BASE}/profile`, async (req) =>
-    ok(JSON.stringify(await api.profile(await caller(req)))),
-  );
+  table.route("GET", `${BASE}/profile`, async (req) => ok(await api.profile(await caller(req))));
 
   table.route("GET", `${BASE}/notifications`, async (req) => ok(await api.notifications(await caller(req))));
 
