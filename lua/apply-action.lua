@@ -9,6 +9,7 @@
     KEYS[4] rate-limit window            ly:{pN}:r:<userId>:<actionId> (unused without a limit)
     KEYS[5] partition transaction stream ly:{pN}:tx
     KEYS[6] pending unique-coupon grants ly:{pN}:cpend
+    KEYS[7] rules cache of this action    ly:{pN}:rules:<blockId>  (hash: ARGV index → that rules-block string)
 
     ARGV[1] user id
     ARGV[2] action time, epoch ms (integer text)
@@ -18,17 +19,26 @@
     ARGV[6] matched missions in config order, JSON [[missionId, value, fragmentArgv, challengeId, type,
             target, position, sequential 0|1, priorMissionIds?], ...] (src/domain/match.ts)
     ARGV[7] unused ("")
-    ARGV[8..] the rules block (src/domain/rules/engine-blob.ts); absent on the progress-only first call
+    ARGV[8..] the rules block (src/domain/rules/engine-blob.ts); absent on the first call
+
+  The first call ships no rules: it advances progress when nothing completes (the common case). When a
+  mission would complete it reads the rules from KEYS[7], a copy of this action's rules block kept per
+  partition (the id is a hash of the block's content, so a config change gets new keys), and runs the
+  full engine in the same call. Only when that copy is missing (first completion in this partition since
+  the config was loaded, or after its 7-day expiry) does it return code 3; the caller then ships the block,
+  and this script stores it in KEYS[7] for the next calls.
 
   Returns {code, text, pending}
     code 0  applied: text = JSON array of the transactions; pending = "\n"-joined "<couponId>\t<challengeId>"
             grants now awaiting a unique code (TypeScript serves them with claim-coupon.lua, fulfill-coupon.lua)
     code 1  idempotent replay: text = the stored answer
     code 2  rate limited: text = milliseconds until the window ends
-    code 3  a mission would complete and the rules were not sent: nothing was written (not even the
-            rate-limit charge); call again with the rules block
+    code 3  a mission would complete, the rules were not sent and KEYS[7] does not hold them: nothing
+            was written (not even the rate-limit charge); call again with the rules block
 ]]
 local userKey, notifKey, idemKey, rlKey, streamKey, pendKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local rulesKey = KEYS[7]
+local RULES_TTL_MS = 7 * 86400000
 local userId, nowText = ARGV[1], ARGV[2]
 local RULES_PRESENT_ARGV = 8
 local now = tonumber(nowText)
@@ -56,21 +66,44 @@ local fields = { "seq" }
 for _, e in ipairs(matched) do matchedFields(e, fields) end
 prefetch(fields)
 
--- Progress-only pass: without the rules block, advance what can be advanced; nothing is written
--- (writes are buffered) if any mission would complete, and the caller retries with the rules.
+-- Progress-only pass: without the rules block, advance what can be advanced. Writes are buffered, so
+-- when a mission would complete nothing has been written yet: the buffers are dropped and the full engine
+-- below starts afresh with the cached rules, or the caller retries with the block (code 3).
 if ARGV[RULES_PRESENT_ARGV] == nil then
+  local completes = false
   for _, e in ipairs(matched) do
     local mid = e[1]
     if getField("d:" .. mid) == false and getField("c:" .. e[4]) == false and priorComplete(e) then
       local p, changed = nextProgress(mid, e[5], e[2])
-      if p >= e[6] then return { 3, "", "" } end
+      if p >= e[6] then
+        completes = true
+        break
+      end
       if changed then setField("p:" .. mid, p) end
     end
   end
-  flushProfile()
-  commitRateLimit()
-  if ARGV[3] == "1" then redis.call("SET", idemKey, "[]", "PX", 86400000) end
-  return { 0, "[]", "" }
+  if not completes then
+    flushProfile()
+    commitRateLimit()
+    if ARGV[3] == "1" then redis.call("SET", idemKey, "[]", "PX", 86400000) end
+    return { 0, "[]", "" }
+  end
+  if redis.call("EXISTS", rulesKey) == 0 then return { 3, "", "" } end
+  resetFields()
+  prefetch(fields)
+elseif redis.call("EXISTS", rulesKey) == 0 then
+  -- Keep the shipped block for the next calls of this action in this partition (one write per config).
+  -- In chunks: unpack() of a very large config's block would overflow Lua's C stack.
+  local copy = {}
+  for i = RULES_PRESENT_ARGV, #ARGV do
+    copy[#copy + 1] = tostring(i)
+    copy[#copy + 1] = ARGV[i]
+    if #copy >= 1000 or i == #ARGV then
+      redis.call("HSET", rulesKey, unpack(copy))
+      copy = {}
+    end
+  end
+  redis.call("PEXPIRE", rulesKey, RULES_TTL_MS)
 end
 
 --- @include "includes/json"

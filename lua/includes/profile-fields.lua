@@ -33,6 +33,11 @@ local function prefetch(fields)
   end
 end
 
+-- Forgets every read and buffered write (nothing has been sent yet): the next pass starts afresh.
+local function resetFields()
+  fieldCache, dirtyList, dirtySet = {}, {}, {}
+end
+
 local function flushProfile()
   local sets, dels = {}, {}
   for _, f in ipairs(dirtyList) do

@@ -47,10 +47,10 @@ local function priorDone(c, ix)
   return true
 end
 
--- The pre-rendered note snippet at an ARGV index, or nil for 0 (display "none").
+-- The pre-rendered note snippet at a rules-block index, or nil for 0 (display "none").
 local function noteAt(argvIndex)
   if argvIndex == 0 then return nil end
-  return ARGV[argvIndex]
+  return rulesArg(argvIndex)
 end
 
 local function milestones()

@@ -16,6 +16,15 @@ export const actionOutcomes = {
   error: 0,
 };
 
+/** How apply-action calls went out (src/redis/engine-scripts.ts). */
+export const engineCalls = {
+  /**
+   * Second calls that shipped the rules block because the partition had no cached copy of it (code 3):
+   * about one per partition and action after a config change or a Redis restart without persistence.
+   */
+  rulesShipped: 0,
+};
+
 /** Redis calls that failed, by how (src/services/dependency.ts). */
 export const redisFailures = {
   /** Refused, closed or timed out: answered 503. */

@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import { historyLagSnapshot } from "../history/lag-meter.js";
 import type { Readiness } from "../services/ports.js";
-import { actionOutcomes, redisFailures } from "./engine-counts.js";
+import { actionOutcomes, engineCalls, redisFailures } from "./engine-counts.js";
 import { createRequestObserver, type RequestObserver } from "./http-recorder.js";
 
 /** Where scrape-time gauges read from; each is optional (an API-only process has no webhooks, say). */
@@ -62,6 +62,15 @@ function registerEngineCounters(registry: Registry): void {
       this.inc({ outcome: "replay" }, actionOutcomes.replay);
       this.inc({ outcome: "rate_limited" }, actionOutcomes.rateLimited);
       this.inc({ outcome: "error" }, actionOutcomes.error);
+    },
+  });
+  new Counter({
+    name: "loyalty_engine_rules_shipped_total",
+    help: "Apply-action calls repeated with the rules block because the partition had no cached copy (after a config change or a Redis restart).",
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(engineCalls.rulesShipped);
     },
   });
   new Counter({

@@ -1,5 +1,6 @@
 import type { Cluster, Redis } from "ioredis";
 import type { EngineTables } from "../domain/rules/engine-blob.js";
+import { engineCalls } from "../observability/engine-counts.js";
 import { CONFIG_CHANNEL, CONFIG_KEY, couponPoolKeys, type UserKeys } from "./keys.js";
 import { type LuaScript, loadLuaScript } from "./lua-source.js";
 
@@ -37,7 +38,7 @@ export interface FulfillArgs {
   readonly notificationTitle: string;
 }
 
-const APPLY = loadLuaScript("apply-action", 6);
+const APPLY = loadLuaScript("apply-action", 7);
 const CLAIM = loadLuaScript("claim-coupon", 2);
 const FULFILL = loadLuaScript("fulfill-coupon", 5);
 const IMPORT = loadLuaScript("import-coupon-codes", 2);
@@ -66,12 +67,16 @@ export class EngineScripts {
 
   /**
    * Applies one action atomically. The first call ships no rules: it advances progress when nothing
-   * completes, which is the common case. Only when a mission would complete (code 3, nothing written) does
-   * a second call ship the rules block; the script is atomic per call and the second one starts afresh.
+   * completes, which is the common case, and completes missions with the partition's cached copy of the
+   * rules block. Only when that copy is missing (code 3, nothing written) does a second call ship the
+   * block, which the script then caches; the script is atomic per call and the second one starts afresh.
    */
   async applyAction(a: ApplyActionArgs): Promise<ApplyOutcome> {
     let reply = await this.applyCall(a, false);
-    if (reply[0] === 3) reply = await this.applyCall(a, true);
+    if (reply[0] === 3) {
+      engineCalls.rulesShipped++;
+      reply = await this.applyCall(a, true);
+    }
     const [code, text, pending] = reply;
     if (code === 0)
       return { kind: "applied", answer: text, pendingCoupons: pending === "" ? [] : pending.split("\n") };
@@ -90,6 +95,7 @@ export class EngineScripts {
       a.rateLimit ? k.rateLimit(a.actionId) : `${k.profile}:r`,
       k.stream,
       k.couponPending,
+      k.rules(a.engine.id),
       a.userId,
       String(a.now),
       idem === undefined ? "" : "1",

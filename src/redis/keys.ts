@@ -30,6 +30,8 @@ export interface UserKeys {
   readonly couponPending: string;
   idempotency(key: string): string;
   rateLimit(actionId: string): string;
+  /** The partition's copy of one action's rules block (lua/apply-action.lua KEYS[7]), by block id. */
+  rules(blockId: string): string;
 }
 
 /** Builds the keys of a user in its partition. */
@@ -44,6 +46,7 @@ export function userKeys(userId: string, partitions: number): UserKeys {
     couponPending: `${base}cpend`,
     idempotency: (key) => `${base}i:${userId}:${key}`,
     rateLimit: (actionId) => `${base}r:${userId}:${actionId}`,
+    rules: (blockId) => `${base}rules:${blockId}`,
   };
 }
 

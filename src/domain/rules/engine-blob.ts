@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { NotificationDef, RewardDef, RulesConfig } from "./types.js";
 
 /** ARGV index where the rules block starts in every engine script (ARGV[1..7] are per call). */
@@ -24,6 +25,11 @@ export const RULES_ARGV = 8;
 export interface EngineTables {
   /** The rules block, ARGV[RULES_ARGV] onwards. */
   readonly args: readonly string[];
+  /**
+   * Content hash of `args` (16 hex chars): names the copy of this block that apply-action.lua keeps per
+   * partition, so a different config (or block format) never reads another's copy.
+   */
+  readonly id: string;
   /** Challenge id → ARGV index of its fragment (absent: not in these tables). */
   readonly fragmentOf: ReadonlyMap<string, number>;
 }
@@ -77,7 +83,8 @@ export function buildEngineTables(config: RulesConfig, only?: ReadonlySet<string
     ...fragments,
     ...notes.snippets,
   ];
-  return { args, fragmentOf };
+  const id = createHash("sha256").update(args.join("\u0000")).digest("hex").slice(0, 16);
+  return { args, id, fragmentOf };
 }
 
 /** Pre-rendered notification snippets, deduplicated, addressed by their ARGV index. */

@@ -1,0 +1,109 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { engineCalls } from "../../src/observability/engine-counts.js";
+import { partitionOf, userKeys } from "../../src/redis/keys.js";
+import { rulesFromYaml } from "../support/rules.js";
+import { call, startTestServer, type TestServer } from "../support/server.js";
+
+const PARTITIONS = 4;
+
+const RULES = rulesFromYaml(`
+metrics:
+  - { id: points, title: Points, defaultValue: 0 }
+actions:
+  - { id: tap, reportedBy: [client] }
+challenges:
+  - id: first-tap
+    title: First tap
+    notification: { display: toast, title: Tapped, message: You tapped }
+    missions: [ { id: tap-once, title: Tap once, type: count, action: tap, target: 1 } ]
+    rewards: [ { type: metric, metricId: points, metricQuantity: 10 } ]
+  - id: points-20
+    title: Twenty points
+    missions: [ { id: reach-20, title: Reach 20, type: metric, metricId: points, target: 20 } ]
+    rewards: [ { type: metric, metricId: points, metricQuantity: 1 } ]
+`);
+
+/** `count` distinct user ids that share partition `p`. */
+function usersIn(p: number, count: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; out.length < count; i++) if (partitionOf(`rc-${i}`, PARTITIONS) === p) out.push(`rc-${i}`);
+  return out;
+}
+
+describe("the per-partition copy of an action's rules block (lua/apply-action.lua KEYS[7])", () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startTestServer({ rules: RULES, partitions: PARTITIONS });
+  });
+  after(() => s.close());
+
+  const tap = async (userId: string) => {
+    const res = await call(s, "POST", "/api/loyalty/action", {
+      token: s.token(userId),
+      body: { action: "tap" },
+    });
+    assert.equal(res.status, 200);
+    return res.body.data.transactions.map((t: { type: string }) => t.type);
+  };
+  const shipped = () => engineCalls.rulesShipped;
+
+  test("the first completion in a partition ships the block and stores it; later ones complete in one call", async () => {
+    const [a, b, c] = usersIn(1, 3);
+    const key = userKeys(a, PARTITIONS).rules(RULES.actions.get("tap")!.engine.id);
+    assert.equal(await s.redis.exists(key), 0);
+
+    const before = shipped();
+    assert.ok((await tap(a)).includes("challengeCompleted"));
+    assert.equal(shipped() - before, 1, "no copy yet: code 3, then a call with the block");
+    assert.equal(await s.redis.exists(key), 1);
+    const ttl = await s.redis.pttl(key);
+    assert.ok(ttl > 6 * 86_400_000 && ttl <= 7 * 86_400_000, `a 7-day expiry, got ${ttl} ms`);
+    assert.deepEqual(
+      Object.values(await s.redis.hgetall(key)).sort(),
+      [...RULES.actions.get("tap")!.engine.args].sort(),
+      "the copy is the block, string for string",
+    );
+
+    assert.ok((await tap(b)).includes("challengeCompleted"));
+    assert.ok((await tap(c)).includes("challengeCompleted"));
+    assert.equal(shipped() - before, 1, "same partition: completed from the copy, nothing shipped");
+  });
+
+  test("completions from the copy give the same transactions as from the shipped block (cascade included)", async () => {
+    const [withBlock, withCopy] = [usersIn(2, 1)[0], usersIn(2, 2)[1]];
+    const shape = (types: string[]) => types.join(",");
+    // first-tap completes, its 10 points do not reach 20 yet; a second user's tap must do exactly the same.
+    const first = await tap(withBlock);
+    const second = await tap(withCopy);
+    assert.equal(shape(second), shape(first));
+    const profile = async (u: string) =>
+      (await call(s, "GET", "/api/loyalty/profile", { token: s.token(u) })).body.data;
+    assert.deepEqual(await profile(withCopy), await profile(withBlock));
+  });
+
+  test("a lost copy (Redis restarted without persistence, or expired) is shipped and stored again", async () => {
+    const [a, b] = usersIn(3, 2);
+    const key = userKeys(a, PARTITIONS).rules(RULES.actions.get("tap")!.engine.id);
+    await tap(a);
+    await s.redis.del(key);
+    const before = shipped();
+    assert.ok((await tap(b)).includes("challengeCompleted"));
+    assert.equal(shipped() - before, 1);
+    assert.equal(await s.redis.exists(key), 1);
+  });
+
+  test("a different config names a different copy", () => {
+    const other = rulesFromYaml(
+      `metrics: [ { id: points, title: Points, defaultValue: 0 } ]
+actions: [ { id: tap, reportedBy: [client] } ]
+challenges:
+  - id: first-tap
+    title: First tap
+    missions: [ { id: tap-once, title: Tap once, type: count, action: tap, target: 2 } ]
+    rewards: []`,
+    );
+    assert.notEqual(other.actions.get("tap")!.engine.id, RULES.actions.get("tap")!.engine.id);
+    assert.match(RULES.actions.get("tap")!.engine.id, /^[0-9a-f]{16}$/);
+  });
+});
