@@ -2,6 +2,7 @@ import type { Redis } from "ioredis";
 import { runAutocannon } from "./generators/autocannon.js";
 import type { Generator, LoadResult } from "./generators/load-result.js";
 import { runWrk } from "./generators/wrk.js";
+import { startCpuSample } from "./measure/cpu.js";
 import type { BenchOptions } from "./options.js";
 import { startEcho, startSkeleton } from "./processes/servers.js";
 import type { PhaseResult } from "./report/results.js";
@@ -19,6 +20,8 @@ export interface PhaseSpec {
   readonly shape: PhaseResult["shape"];
   readonly port: number;
   readonly files: RequestFiles;
+  /** Processes whose CPU time is split out per request: the server under test and Redis. */
+  readonly pids: { readonly server: number; readonly redis: number };
 }
 
 /** Runs one phase with each generator in turn (never together: they would share the CPU). */
@@ -30,6 +33,7 @@ export async function runPhase(
 ): Promise<PhaseResult[]> {
   const out: PhaseResult[] = [];
   for (const generate of generators) {
+    const cpu = startCpuSample(spec.pids.server, spec.pids.redis);
     const load: LoadResult = await generate({
       port: spec.port,
       files: spec.files,
@@ -44,6 +48,7 @@ export async function runPhase(
       server: spec.server,
       shape: spec.shape,
       fixedRate: rate,
+      cpuUsPerRequest: cpu(load.completed),
     };
     progress(result);
     out.push(result);
@@ -59,7 +64,7 @@ export async function runPhase(
 export async function runBaselines(
   opts: BenchOptions,
   tmp: string,
-  redis: { port: number; client: Redis },
+  redis: { port: number; pid: number; client: Redis },
   lists: { post: RequestFiles; get: RequestFiles },
 ): Promise<PhaseResult[]> {
   const gens = generatorsOf(opts);
@@ -77,6 +82,7 @@ export async function runBaselines(
           shape,
           port: sut.port,
           files: lists[shape],
+          pids: { server: sut.pid, redis: redis.pid },
         };
         results.push(...(await runPhase(opts, spec, gens)));
       }
@@ -91,8 +97,12 @@ export async function runBaselines(
 /** One line per finished phase, so a long run shows progress. */
 function progress(r: PhaseResult): void {
   const rate = r.fixedRate ? ` @ ${Math.round(r.fixedRate)} req/s` : "";
+  const c = r.cpuUsPerRequest;
+  const cpu = c
+    ? `, CPU µs/req server ${c.serverUs.toFixed(1)} redis ${c.redisUs.toFixed(1)} rest ${c.restUs.toFixed(1)}`
+    : "";
   console.log(
     `  ${r.name}${rate} [${r.generator}]: ${Math.round(r.rps)} req/s, p50 ${r.latencyMs.p50} ms, ` +
-      `p99 ${r.latencyMs.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}`,
+      `p99 ${r.latencyMs.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}${cpu}`,
   );
 }

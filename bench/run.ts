@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { readClickHouseHistory, readStreamHistory } from "./audit/history-source.js";
 import { auditRun, type Baseline, baselineFromProfile, metricDefaults } from "./audit.js";
 import { runAutocannon } from "./generators/autocannon.js";
+import { runWrk } from "./generators/wrk.js";
 import {
   historyRouteExists,
   type IngestionLag,
@@ -73,6 +74,7 @@ try {
     shape,
     port: api!.port,
     files,
+    pids: { server: api!.pid, redis: redis.pid },
   });
   console.log(`API (pid log ${api.logFile}), history route ${hasHistory ? "present" : "absent"}:`);
   for (const generate of generatorsOf(opts)) {
@@ -92,12 +94,17 @@ try {
     phases.push(...(await runPhase(opts, phase("GET /history", "get", history), generatorsOf(opts))));
   else notes.push("GET /history phase skipped: the route is absent (404) in this build");
 
-  const saturated = phases.find((p) => p.name === "POST /action" && p.generator === "autocannon")!;
-  phases.push(
-    ...(await runPhase(opts, phase("POST /action", "post", action), [runAutocannon], saturated.rps / 2)),
-  );
+  // Fixed rate: half of each generator's own saturated rate. wrk paces evenly (wrk-requests.lua);
+  // autocannon paces per connection per second, so its latencies include its own bursts.
+  for (const generate of generatorsOf(opts)) {
+    const name = generate === runWrk ? "wrk" : "autocannon";
+    const saturated = phases.find((p) => p.name === "POST /action" && p.generator === name)!;
+    phases.push(
+      ...(await runPhase(opts, phase("POST /action", "post", action), [generate], saturated.rps / 2)),
+    );
+  }
   notes.push(
-    "fixed-rate phase: autocannon paces per connection per second (bursty, not wrk2-style); wrk 4 has no fixed rate",
+    "fixed rate: wrk sends on one even schedule (delay() hook, latency from the actual send); autocannon paces per connection per second (bursty), so its fixed-rate latencies are pessimistic",
   );
 
   const profiles = await countProfiles(redis.client);
@@ -115,7 +122,14 @@ try {
 
   if (opts.population > 0) {
     console.log("scale:");
-    scale = await runScale(opts, tmp, redis.client, api.port, generatorsOf(opts));
+    scale = await runScale(
+      opts,
+      tmp,
+      redis.client,
+      api.port,
+      { server: api.pid, redis: redis.pid },
+      generatorsOf(opts),
+    );
     phases.push(...scale.phases);
     memory.populatedProfileBytes = scale.population.bytesPerUser;
   }

@@ -2,7 +2,7 @@ import type { Redis } from "ioredis";
 import type { Generator } from "./generators/load-result.js";
 import { type Population, populateProfiles, typicalProfile } from "./measure/populate.js";
 import type { BenchOptions } from "./options.js";
-import { runPhase } from "./phases.js";
+import { type PhaseSpec, runPhase } from "./phases.js";
 import { PARTITIONS } from "./processes/servers.js";
 import type { BenchResults, PhaseResult } from "./report/results.js";
 import { buildRequestFiles } from "./workload/request-list.js";
@@ -25,6 +25,7 @@ export async function runScale(
   tmp: string,
   redis: Redis,
   port: number,
+  pids: PhaseSpec["pids"],
   gens: Generator[],
 ): Promise<ScaleRun> {
   const template = await typicalProfile(redis);
@@ -51,6 +52,7 @@ export async function runScale(
     shape: "post" as const,
     port,
     files,
+    pids,
   });
   const smallRuns = await runPhase(opts, phase(`POST /action @ ${label(smallUsers)} users`, small), gens);
   const largeRuns = await runPhase(

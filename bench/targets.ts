@@ -43,18 +43,16 @@ export const TARGETS: readonly Judge[] = [
         `${p99} ms`,
       );
     }),
-  (r) => {
-    const fixed = r.phases.find((p) => p.name === "POST /action" && p.fixedRate);
-    const p99 = fixed?.latencyMs.p99;
-    const rate = fixed ? `${p99} ms @ ${Math.round(fixed.fixedRate!)} req/s` : "not run";
-    return [
-      verdict(
-        "POST /action p99 <= 2 ms at half the saturated rate [autocannon]",
+  (r) =>
+    generators(r).map((g) => {
+      const fixed = find(r, "POST /action", g, true);
+      const p99 = fixed?.latencyMs.p99;
+      return verdict(
+        `POST /action p99 <= 2 ms at half the saturated rate [${g}]`,
         p99 === undefined ? undefined : p99 <= 2,
-        rate,
-      ),
-    ];
-  },
+        fixed ? `${p99} ms @ ${Math.round(fixed.fixedRate!)} req/s` : "not run",
+      );
+    }),
   ratioTarget("GET /profile", 0.9),
   (r) =>
     Object.entries(r.scale?.generators ?? {}).map(([g, s]) =>
@@ -65,12 +63,14 @@ export const TARGETS: readonly Judge[] = [
       ),
     ),
   (r) => {
-    const perUser = r.memory.perUserBytes;
+    // The issue's wording: "Redis memory <= 1 KB for a typical profile" (MEMORY USAGE of sampled profile
+    // hashes). The per-user figure with streams, notifications and idempotency keys is shown beside it.
+    const profile = r.memory.profileHashBytes;
     return [
       verdict(
-        "Redis memory <= 1 KB per user",
-        perUser === undefined ? undefined : perUser <= 1024,
-        `${Math.round(perUser)} B/user`,
+        "Redis memory <= 1 KB for a typical profile",
+        profile === undefined ? undefined : profile <= 1024,
+        `${Math.round(profile)} B per profile hash (${Math.round(r.memory.perUserBytes)} B/user with streams, notifications, keys)`,
       ),
     ];
   },

@@ -2,6 +2,9 @@
 -- does no per-request work beyond returning a prebuilt string. File: BENCH_WRK_FILE, one request per
 -- line, tab-separated: method, path, token, idempotency key (may be empty), body (may be empty).
 -- done() prints one line `WRK_JSON {...}` that bench/generators/wrk.ts parses (latencies in µs).
+-- BENCH_WRK_RATE (requests/s, optional) paces the run: delay() holds each next request until its slot on
+-- one global schedule, so requests leave evenly spaced (wrk 4 has no rate option; wrk2 is not in Debian).
+-- Latency is then measured from each request's actual send, not from its slot.
 
 local list = {}
 local count = 0
@@ -17,6 +20,34 @@ function init(args)
       count = count + 1
       list[count] = wrk.format(method, path, headers, body)
     end
+  end
+end
+
+local rate = tonumber(os.getenv("BENCH_WRK_RATE") or "")
+local ffi, nextSlot, interval
+if rate and rate > 0 then
+  ffi = require("ffi")
+  ffi.cdef([[
+    typedef struct { long tv_sec; long tv_usec; } wrk_timeval;
+    int gettimeofday(wrk_timeval *tv, void *tz);
+  ]])
+  interval = 1000 / rate
+end
+
+local function nowMs()
+  local tv = ffi.new("wrk_timeval")
+  ffi.C.gettimeofday(tv, nil)
+  return tonumber(tv.tv_sec) * 1000 + tonumber(tv.tv_usec) / 1000
+end
+
+-- Called by wrk before a connection sends its next request: milliseconds to wait.
+if interval then
+  function delay()
+    local now = nowMs()
+    -- A slot missed by more than one interval is not made up later: no bursts after a stall.
+    if nextSlot == nil or nextSlot < now - interval then nextSlot = now end
+    nextSlot = nextSlot + interval
+    return math.max(0, math.floor(nextSlot - now))
   end
 end
 

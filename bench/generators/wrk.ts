@@ -22,14 +22,17 @@ interface WrkSummary {
 }
 
 /**
- * wrk (C, one thread like the issue's reference figures) replaying the same prebuilt list. wrk 4 has no
- * fixed-rate mode (that is wrk2), so fixed-rate runs always use autocannon.
+ * wrk (C, one thread like the issue's reference figures) replaying the same prebuilt list. With
+ * `spec.rate`, wrk-requests.lua paces requests on one even schedule (wrk 4's delay() hook).
  */
 export async function runWrk(spec: LoadSpec): Promise<LoadResult> {
-  if (spec.rate) throw new Error("wrk has no fixed-rate mode; use autocannon for fixed-rate phases");
   const args = ["-t1", `-c${spec.connections}`, `-d${spec.seconds}s`, "--timeout", "10s", "-s", SCRIPT];
   const { stdout } = await run("wrk", [...args, `http://127.0.0.1:${spec.port}`], {
-    env: { ...process.env, BENCH_WRK_FILE: spec.files.tsv },
+    env: {
+      ...process.env,
+      BENCH_WRK_FILE: spec.files.tsv,
+      BENCH_WRK_RATE: spec.rate ? String(spec.rate) : "",
+    },
     maxBuffer: 16 * 1024 * 1024,
   });
   const line = stdout.split("\n").find((l) => l.startsWith("WRK_JSON "));

@@ -6,6 +6,8 @@ import { type Child, freePort, sleep, startChild, stopChild } from "./child.js";
 export interface BenchRedis {
   readonly url: string;
   readonly port: number;
+  /** The redis-server process (its CPU time is measured per phase). */
+  readonly pid: number;
   /** An admin connection for measurements, population and the audit (not the server's). */
   readonly client: Redis;
   stop(): Promise<void>;
@@ -42,6 +44,7 @@ export async function startBenchRedis(dir: string): Promise<BenchRedis> {
   return {
     url: `redis://127.0.0.1:${port}/0`,
     port,
+    pid: child.process.pid ?? 0,
     client,
     async stop() {
       client.disconnect();

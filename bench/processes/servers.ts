@@ -6,6 +6,8 @@ import { type Child, freePort, startTsChild, stopChild, waitForHttp } from "./ch
 /** A server under test, in its own process on 127.0.0.1. */
 export interface ServerUnderTest {
   readonly port: number;
+  /** The server process (its CPU time is measured per phase). */
+  readonly pid: number;
   readonly logFile: string;
   /** SIGTERM and wait; resolves the exit code (the API must drain and exit 0). */
   stop(): Promise<number | null>;
@@ -30,7 +32,7 @@ async function start(
     anyStatus,
     timeoutMs: 120_000,
   });
-  return { port, logFile, stop: () => stopChild(child) };
+  return { port, pid: child.process.pid ?? 0, logFile, stop: () => stopChild(child) };
 }
 
 /** Baseline (a): bench/baselines/echo.ts. */

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AuditReport } from "../audit.js";
 import type { LoadResult } from "../generators/load-result.js";
+import type { CpuPerRequest } from "../measure/cpu.js";
 import type { IngestionLag } from "../measure/ingestion-lag.js";
 
 /** Where results land: `bench/results/<date>.json`. */
@@ -18,6 +19,8 @@ export interface PhaseResult extends LoadResult {
   /** Throughput over echo (a) and over skeleton (b) of the same generator and shape. */
   readonly ratios?: { readonly echo?: number; readonly skeleton?: number };
   readonly fixedRate?: number;
+  /** CPU time per request of the server, Redis and the rest of the machine (bench/measure/cpu.ts). */
+  readonly cpuUsPerRequest?: CpuPerRequest;
 }
 
 /** Everything one run measured; bench:check reads the latest of these. */

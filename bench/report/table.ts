@@ -13,6 +13,7 @@ const COLUMNS = [
   "err",
   "/echo",
   "/skel",
+  "CPU µs/req srv+redis+rest",
 ];
 
 const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(2));
@@ -35,7 +36,14 @@ function row(p: PhaseResult): string[] {
     String(p.errors),
     pct(p.ratios?.echo),
     pct(p.ratios?.skeleton),
+    cpuCell(p),
   ];
+}
+
+function cpuCell(p: PhaseResult): string {
+  const c = p.cpuUsPerRequest;
+  if (!c) return "";
+  return `${c.serverUs.toFixed(0)}+${c.redisUs.toFixed(0)}+${c.restUs.toFixed(0)} = ${(c.serverUs + c.redisUs + c.restUs).toFixed(0)}`;
 }
 
 /** Renders rows as a fixed-width table (latencies in ms). */
@@ -58,7 +66,8 @@ export function renderResults(r: BenchResults): string {
   out.push(
     "",
     table([COLUMNS, ...r.phases.map(row)]),
-    "latencies in ms; ratios = req/s over the baseline of the same generator and request shape",
+    "latencies in ms; ratios = req/s over the baseline of the same generator and request shape; CPU = µs of CPU per\n" +
+      "request used by the server process (all threads), Redis, and the rest of the machine (generator, OS)",
   );
   const lag = r.ingestion;
   out.push(

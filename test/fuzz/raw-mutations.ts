@@ -17,7 +17,7 @@ const INVALID_UTF8: readonly Buffer[] = [
 export function deepNesting(depth: number, kind: "array" | "object"): string {
   return kind === "array"
     ? "[".repeat(depth) + "]".repeat(depth)
-    : '{"a":'.repeat(depth) + "1" + "}".repeat(depth);
+    : `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
 }
 
 /**

@@ -42,11 +42,11 @@ describe("slowloris (issue 6)", () => {
     const slowBodies = Array.from({ length: 100 }, () =>
       slowClient(
         api.port,
-        requestHead("POST", "/api/loyalty/action", {
+        `${requestHead("POST", "/api/loyalty/action", {
           authorization: `Bearer ${token}`,
           "content-type": "application/json",
           "content-length": 60,
-        }) + `{"action":"login","data":{}${" ".repeat(40)}}`,
+        })}{"action":"login","data":{}${" ".repeat(40)}}`,
         500,
       ),
     );

@@ -1,0 +1,58 @@
+import { readFileSync } from "node:fs";
+
+/**
+ * CPU time per request, split by process, from /proc (Linux): the server under test, Redis, and the rest
+ * of the machine (the load generator, ClickHouse threads of other processes, the OS). On a 2-core box every
+ * process competes for the same cores, so µs per request says where throughput goes better than req/s.
+ */
+export interface CpuPerRequest {
+  readonly serverUs: number;
+  readonly redisUs: number;
+  /** Machine busy time minus the two above, per request. */
+  readonly restUs: number;
+}
+
+// USER_HZ is 100 on every Linux this runs on (sysconf(_SC_CLK_TCK)); /proc reports ticks of 10 ms.
+const US_PER_TICK = 10_000;
+
+/** utime + stime of a process (all its threads), in µs; undefined when /proc has no such process. */
+export function processCpuUs(pid: number): number | undefined {
+  try {
+    // Fields after the parenthesised command name: state is field 3, utime 14, stime 15 (1-based).
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) * US_PER_TICK;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Busy (non-idle, non-iowait) CPU time of the whole machine, in µs; undefined without /proc/stat. */
+export function machineBusyUs(): number | undefined {
+  try {
+    const cpu = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+    const all = cpu.reduce((a, b) => a + b, 0);
+    return (all - cpu[3] - cpu[4]) * US_PER_TICK;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Starts a measurement; `stop(requests)` returns µs per request, or undefined where /proc is missing. */
+export function startCpuSample(
+  serverPid: number,
+  redisPid: number,
+): (requests: number) => CpuPerRequest | undefined {
+  const s0 = processCpuUs(serverPid);
+  const r0 = processCpuUs(redisPid);
+  const m0 = machineBusyUs();
+  return (requests) => {
+    const s1 = processCpuUs(serverPid);
+    const r1 = processCpuUs(redisPid);
+    const m1 = machineBusyUs();
+    if ([s0, r0, m0, s1, r1, m1].some((x) => x === undefined) || requests <= 0) return undefined;
+    const server = (s1! - s0!) / requests;
+    const redis = (r1! - r0!) / requests;
+    return { serverUs: server, redisUs: redis, restUs: Math.max(0, (m1! - m0!) / requests - server - redis) };
+  };
+}
