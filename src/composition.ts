@@ -51,7 +51,7 @@ export function createServices(
   const scripts = new EngineScripts(redis);
   const coupons = new CouponService(redis, scripts, holder, partitions);
   const actions = new ActionService(holder, scripts, coupons, partitions);
-  const profiles = new ProfileService(redis, partitions);
+  const profiles = new ProfileService(redis, scripts, partitions);
   const notifications = new NotificationService(redis, partitions);
   const api = new PublicApi({ redis, rules: holder, actions, profiles, notifications, coupons, now });
   const internal = new InternalActions(actions, now);

@@ -45,6 +45,7 @@ const IMPORT = loadLuaScript("import-coupon-codes", 2);
 const CONFIG_APPLY = loadLuaScript("admin-config-apply", 1);
 const ADJUST = loadLuaScript("admin-adjust", 5);
 const DELETE_USER = loadLuaScript("delete-user", 3);
+const READ_PROFILE = loadLuaScript("read-profile", 1);
 
 /** Arguments of one operator adjustment (lua/admin-adjust.lua). */
 export interface AdjustArgs {
@@ -105,6 +106,20 @@ export class EngineScripts {
       "",
       ...(withRules ? a.engine.args : []),
     )) as [number, string, string];
+  }
+
+  /**
+   * The fields of a profile hash that GET /profile shows (m:, i:, c:, d:, p:) as a field → value object,
+   * read as one NUL-joined string (lua/read-profile.lua) because decoding an HGETALL reply field by field
+   * is the dominant cost of that route in the Node client.
+   */
+  async readProfileFields(profileKey: string): Promise<Record<string, string>> {
+    const text = (await this.run(READ_PROFILE, profileKey)) as string;
+    const fields: Record<string, string> = {};
+    if (text === "") return fields;
+    const parts = text.split("\0");
+    for (let i = 0; i + 1 < parts.length; i += 2) fields[parts[i]] = parts[i + 1];
+    return fields;
   }
 
   /** Takes (or re-reads) the code reserved for this user from a unique coupon's pool; null when empty. */

@@ -1,12 +1,13 @@
 import type { CompiledRules } from "../domain/rules/compiled.js";
-import type { RedisClient } from "../redis/engine-scripts.js";
+import type { EngineScripts, RedisClient } from "../redis/engine-scripts.js";
 import { userKeys } from "../redis/keys.js";
 import type { ProfileView } from "./ports.js";
 
-/** Reading profiles: one HGETALL, defaults for whatever was never written. */
+/** Reading profiles: one read of the hash, defaults for whatever was never written. */
 export class ProfileService {
   constructor(
     private readonly redis: RedisClient,
+    private readonly scripts: EngineScripts,
     private readonly partitions: number,
   ) {}
 
@@ -20,9 +21,13 @@ export class ProfileService {
     return profileView(rules, await this.raw(userId));
   }
 
-  /** The same profile as JSON text, rendered by the config's compiled renderer (no object in between). */
+  /**
+   * The same profile as JSON text (GET /profile's hot path): only the fields the view shows, read as one
+   * string, rendered by the config's compiled renderer.
+   */
   async json(rules: CompiledRules, userId: string): Promise<string> {
-    return rules.profileJson(await this.raw(userId));
+    const key = userKeys(userId, this.partitions).profile;
+    return rules.profileJson(await this.scripts.readProfileFields(key));
   }
 }
 
