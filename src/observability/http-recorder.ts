@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { Histogram } from "prom-client";
+import type { FastHistogram, HistogramSeries } from "./fast-histogram.js";
 
 /** What the HTTP adapter reports about one answered request. */
 export interface AnsweredRequest {
@@ -28,7 +28,7 @@ const ERROR_LOGS_PER_SECOND = 20;
  * (route, status), and a log line only for 5xx (capped) or at `debug` level. The path is logged without
  * its query string, which may carry an `access_token`.
  */
-export function createRequestObserver(histogram: Histogram<string>, logger: Logger): RequestObserver {
+export function createRequestObserver(histogram: FastHistogram, logger: Logger): RequestObserver {
   let windowStart = 0;
   let logged = 0;
   let suppressed = 0;
@@ -45,12 +45,12 @@ export function createRequestObserver(histogram: Histogram<string>, logger: Logg
   };
   return {
     forRoute(method, pattern) {
-      const byStatus = new Map<number, ReturnType<Histogram<string>["labels"]>>();
+      const byStatus = new Map<number, HistogramSeries>();
       return (req, status, startedAt) => {
         const now = performance.now();
         let child = byStatus.get(status);
         if (child === undefined) {
-          child = histogram.labels(method, pattern, String(status));
+          child = histogram.series({ method, route: pattern, status: String(status) });
           byStatus.set(status, child);
         }
         const ms = now - startedAt;
