@@ -2,7 +2,7 @@ import type { Redis } from "ioredis";
 import { runAutocannon } from "./generators/autocannon.js";
 import type { Generator, LoadResult } from "./generators/load-result.js";
 import { runWrk } from "./generators/wrk.js";
-import { startCpuSample } from "./measure/cpu.js";
+import { startCpuSample, waitForQuiet } from "./measure/cpu.js";
 import type { BenchOptions } from "./options.js";
 import { startEcho, startSkeleton } from "./processes/servers.js";
 import type { PhaseResult } from "./report/results.js";
@@ -33,6 +33,7 @@ export async function runPhase(
 ): Promise<PhaseResult[]> {
   const out: PhaseResult[] = [];
   for (const generate of generators) {
+    const settled = await waitForQuiet();
     const cpu = startCpuSample(spec.pids.server, spec.pids.redis);
     const load: LoadResult = await generate({
       port: spec.port,
@@ -49,6 +50,7 @@ export async function runPhase(
       shape: spec.shape,
       fixedRate: rate,
       cpuUsPerRequest: cpu(load.completed),
+      settled,
     };
     progress(result);
     out.push(result);
@@ -101,8 +103,13 @@ function progress(r: PhaseResult): void {
   const cpu = c
     ? `, CPU µs/req server ${c.serverUs.toFixed(1)} redis ${c.redisUs.toFixed(1)} rest ${c.restUs.toFixed(1)}`
     : "";
+  const s = r.settled;
+  const waited =
+    s && (s.ms > 600 || !s.quiet)
+      ? ` (waited ${s.ms} ms for a quiet machine${s.quiet ? "" : ", never got quiet"})`
+      : "";
   console.log(
     `  ${r.name}${rate} [${r.generator}]: ${Math.round(r.rps)} req/s, p50 ${r.latencyMs.p50} ms, ` +
-      `p99 ${r.latencyMs.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}${cpu}`,
+      `p99 ${r.latencyMs.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}${cpu}${waited}`,
   );
 }

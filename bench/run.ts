@@ -11,6 +11,7 @@ import { readClickHouseHistory, readStreamHistory } from "./audit/history-source
 import { auditRun, type Baseline, baselineFromProfile, metricDefaults } from "./audit.js";
 import { runAutocannon } from "./generators/autocannon.js";
 import { runWrk } from "./generators/wrk.js";
+import { waitForQuiet } from "./measure/cpu.js";
 import {
   historyRouteExists,
   type IngestionLag,
@@ -81,6 +82,7 @@ try {
     // Lag is sampled during the autocannon POST phase; autocannon's load runs in worker threads, so the
     // probe on the main thread does not slow the generator.
     const probing = hasHistory && generate === runAutocannon;
+    if (probing) await waitForQuiet(); // the lag is sampled under load, not while the machine settles
     const stopProbe = probing ? startLagProbe(api.port, date.replace(/\D/g, "")) : undefined;
     phases.push(...(await runPhase(opts, phase("POST /action", "post", action), [generate])));
     if (stopProbe) ingestion = await stopProbe();
@@ -153,6 +155,13 @@ try {
     userId.startsWith("pu") ? populated : defaults,
   );
 
+  const restless = phases
+    .filter((p) => p.settled && !p.settled.quiet)
+    .map((p) => `${p.name} [${p.generator}]`);
+  if (restless.length > 0)
+    notes.push(
+      `the machine was still busy (> 0.15 cores) 30 s after the previous phase before: ${restless.join(", ")}`,
+    );
   const results: BenchResults = {
     date,
     smoke: opts.duration < 10 || opts.users < 100_000 || opts.population < 1_000_000,

@@ -38,6 +38,27 @@ export function machineBusyUs(): number | undefined {
   }
 }
 
+/**
+ * Waits until the machine is quiet: under `maxCores` of CPU busy over a 500 ms window, at most `timeoutMs`.
+ * A phase must not pay for the one before it: history ingestion catching up, ClickHouse merging the parts
+ * it just inserted, or Redis rewriting its AOF after the population step all run after their load ends.
+ * Resolves the milliseconds waited and whether the machine did get quiet.
+ */
+export async function waitForQuiet(
+  maxCores = 0.15,
+  timeoutMs = 30_000,
+): Promise<{ ms: number; quiet: boolean }> {
+  const start = Date.now();
+  for (;;) {
+    const b0 = machineBusyUs();
+    await new Promise((r) => setTimeout(r, 500));
+    const b1 = machineBusyUs();
+    if (b0 === undefined || b1 === undefined) return { ms: Date.now() - start, quiet: true };
+    if ((b1 - b0) / 500_000 < maxCores) return { ms: Date.now() - start, quiet: true };
+    if (Date.now() - start >= timeoutMs) return { ms: Date.now() - start, quiet: false };
+  }
+}
+
 /** Starts a measurement; `stop(requests)` returns µs per request, or undefined where /proc is missing. */
 export function startCpuSample(
   serverPid: number,
