@@ -27,6 +27,7 @@
 ]]
 local userKey, notifKey, idemKey, streamKey, pendKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local rulesKey = nil -- the rules block always travels in ARGV here (includes/rules.lua)
+local rulesDecoded = nil -- a script (EVAL): nothing outlives the call
 local userId, nowText = ARGV[1], ARGV[2]
 local now = tonumber(nowText)
 

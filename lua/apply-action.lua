@@ -28,6 +28,10 @@
   the config was loaded, or after its 7-day expiry) does it return code 3; the caller then ships the block,
   and this script stores it in KEYS[7] for the next calls.
 
+  Loaded as a Redis Function (FUNCTION LOAD, called with FCALL), not EVAL: the loader
+  (src/redis/lua-source.ts) wraps this file in a function and hoists `--- @library` includes to the
+  library level, where decoded rules blocks stay cached between calls (includes/rules-library-cache.lua).
+
   Returns {code, text, pending}
     code 0  applied: text = JSON array of the transactions; pending = "\n"-joined "<couponId>\t<challengeId>"
             grants now awaiting a unique code (TypeScript serves them with claim-coupon.lua, fulfill-coupon.lua)
@@ -38,6 +42,9 @@
 ]]
 local userKey, notifKey, idemKey, rlKey, streamKey, pendKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local rulesKey = KEYS[7]
+-- This script runs as a Redis Function (src/redis/lua-source.ts): the decoded rules outlive the call.
+--- @library "includes/rules-library-cache"
+local rulesDecoded = decodedRulesFor(rulesKey)
 local RULES_TTL_MS = 7 * 86400000
 local userId, nowText = ARGV[1], ARGV[2]
 local RULES_PRESENT_ARGV = 8

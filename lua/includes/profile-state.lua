@@ -50,7 +50,7 @@ end
 -- The pre-rendered note snippet at a rules-block index, or nil for 0 (display "none").
 local function noteAt(argvIndex)
   if argvIndex == 0 then return nil end
-  return rulesArg(argvIndex)
+  return rulesString(argvIndex)
 end
 
 local function milestones()

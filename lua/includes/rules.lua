@@ -1,11 +1,15 @@
 --[[
   The rules block (src/domain/rules/engine-blob.ts): ARGV[8] onwards, or, when the call did not ship it,
   the same strings cached in the hash `rulesKey` (field = ARGV index as text; apply-action.lua). Every
-  table is decoded on first use only, because JSON decoding is the dominant cost of a call; most calls
-  decode just a fragment or two. Needs: rulesKey (nil: the block is always in ARGV).
+  piece is decoded on first use only, because JSON decoding is the dominant cost of a call; most calls
+  decode just a fragment or two.
+  Needs: rulesKey (nil: the block is always in ARGV) and rulesDecoded: a table of this block's decoded
+  pieces by ARGV index that outlives the call (a Function library's cache, apply-action.lua), or nil.
+  Decoded pieces are never modified after they are built, so sharing them between calls is safe.
 ]]
 local RULES_ARGV = 8
 local rulesInArgv = ARGV[RULES_ARGV] ~= nil
+local decoded = rulesDecoded or {}
 
 -- One string of the rules block by its ARGV index.
 local function rulesArg(i)
@@ -15,27 +19,35 @@ local function rulesArg(i)
   return v
 end
 
-local tableCache = {}
+-- A string piece (a pre-rendered note snippet), kept like the decoded ones.
+local function rulesString(i)
+  local s = decoded[i]
+  if s == nil then
+    s = rulesArg(i)
+    decoded[i] = s
+  end
+  return s
+end
+
 -- 0 M metrics, 1 MS milestones, 2 MM metric missions, 3 I inventory sets, 4 CP coupons
 local function rulesTable(i)
-  local t = tableCache[i]
+  local t = decoded[RULES_ARGV + i]
   if t == nil then
     t = cjson.decode(rulesArg(RULES_ARGV + i))
-    tableCache[i] = t
+    decoded[RULES_ARGV + i] = t
   end
   return t
 end
 
--- A challenge fragment by ARGV index, with a missionId → position index built on first use.
-local fragmentCache = {}
+-- A challenge fragment by ARGV index, with a missionId → position index built when it is decoded.
 local function challengeRules(fi)
-  local c = fragmentCache[fi]
+  local c = decoded[fi]
   if c == nil then
     c = cjson.decode(rulesArg(fi))
     local pos = {}
     for ix, m in ipairs(c[5]) do pos[m[1]] = ix end
     c.pos = pos
-    fragmentCache[fi] = c
+    decoded[fi] = c
   end
   return c
 end

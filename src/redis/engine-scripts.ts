@@ -1,8 +1,9 @@
 import type { Cluster, Redis } from "ioredis";
 import type { EngineTables } from "../domain/rules/engine-blob.js";
 import { engineCalls } from "../observability/engine-counts.js";
+import { mastersOf } from "./cluster-nodes.js";
 import { CONFIG_CHANNEL, CONFIG_KEY, couponPoolKeys, type UserKeys } from "./keys.js";
-import { type LuaScript, loadLuaScript } from "./lua-source.js";
+import { type LuaFunction, type LuaScript, loadLuaFunction, loadLuaScript } from "./lua-source.js";
 
 /** A single Redis or a Redis Cluster; both route a script call by its first key. */
 export type RedisClient = Redis | Cluster;
@@ -38,7 +39,8 @@ export interface FulfillArgs {
   readonly notificationTitle: string;
 }
 
-const APPLY = loadLuaScript("apply-action", 7);
+// A Function, not a script: its library keeps decoded rules between calls (lua/apply-action.lua).
+const APPLY = loadLuaFunction("apply-action", 7);
 const CLAIM = loadLuaScript("claim-coupon", 2);
 const FULFILL = loadLuaScript("fulfill-coupon", 5);
 const IMPORT = loadLuaScript("import-coupon-codes", 2);
@@ -64,6 +66,9 @@ export interface AdjustArgs {
 
 /** The one module that builds KEYS/ARGV for the Lua scripts and runs them with EVALSHA. */
 export class EngineScripts {
+  /** FUNCTION LOADs in progress by function name: one at a time, however many calls found it missing. */
+  private readonly loading = new Map<string, Promise<void>>();
+
   constructor(private readonly redis: RedisClient) {}
 
   /**
@@ -88,7 +93,7 @@ export class EngineScripts {
   private async applyCall(a: ApplyActionArgs, withRules: boolean): Promise<[number, string, string]> {
     const k = a.keys;
     const idem = a.idempotencyKey;
-    return (await this.run(
+    return (await this.call(
       APPLY,
       k.profile,
       k.notifications,
@@ -221,6 +226,33 @@ export class EngineScripts {
       CONFIG_CHANNEL,
     )) as [number, number];
     return { outcome: code === 0 ? "stored" : code === 1 ? "unchanged" : "conflict", revision };
+  }
+
+  /**
+   * FCALL, loading the library first when the server does not have it (first use, a restart without
+   * persistence, a new cluster master): FUNCTION LOAD REPLACE on every master, then one retry.
+   */
+  private async call(fn: LuaFunction, ...args: string[]): Promise<unknown> {
+    try {
+      return await this.redis.fcall(fn.name, fn.numberOfKeys, ...args);
+    } catch (err) {
+      if (!(err instanceof Error) || !/function not found/i.test(err.message)) throw err;
+      await this.loadFunction(fn);
+      return this.redis.fcall(fn.name, fn.numberOfKeys, ...args);
+    }
+  }
+
+  private loadFunction(fn: LuaFunction): Promise<void> {
+    let pending = this.loading.get(fn.name);
+    if (pending === undefined) {
+      pending = Promise.all(
+        mastersOf(this.redis).map((node) => node.call("FUNCTION", "LOAD", "REPLACE", fn.library)),
+      )
+        .then(() => {})
+        .finally(() => this.loading.delete(fn.name));
+      this.loading.set(fn.name, pending);
+    }
+    return pending;
   }
 
   /** EVALSHA, falling back to EVAL once when the server does not have the script (restart, failover). */

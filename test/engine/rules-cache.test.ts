@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { engineCalls } from "../../src/observability/engine-counts.js";
 import { partitionOf, userKeys } from "../../src/redis/keys.js";
+import { loadLuaFunction } from "../../src/redis/lua-source.js";
 import { rulesFromYaml } from "../support/rules.js";
 import { call, startTestServer, type TestServer } from "../support/server.js";
 
@@ -91,6 +92,18 @@ describe("the per-partition copy of an action's rules block (lua/apply-action.lu
     assert.ok((await tap(b)).includes("challengeCompleted"));
     assert.equal(shipped() - before, 1);
     assert.equal(await s.redis.exists(key), 1);
+  });
+
+  test("the engine library is loaded on demand: deleted from the server, the next action reloads it", async () => {
+    const { name } = loadLuaFunction("apply-action", 7);
+    const loaded = async () =>
+      ((await s.redis.call("FUNCTION", "LIST", "LIBRARYNAME", name)) as unknown[]).length === 1;
+    assert.ok(await loaded(), "the earlier tests' actions loaded the library");
+    await s.redis.call("FUNCTION", "DELETE", name);
+    assert.equal(await loaded(), false);
+    const [u] = usersIn(0, 1);
+    assert.ok((await tap(u)).includes("challengeCompleted"));
+    assert.ok(await loaded());
   });
 
   test("a different config names a different copy", () => {
