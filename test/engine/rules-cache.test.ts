@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { engineCalls } from "../../src/observability/engine-counts.js";
+import { mastersOf } from "../../src/redis/cluster-nodes.js";
 import { partitionOf, userKeys } from "../../src/redis/keys.js";
 import { loadLuaFunction } from "../../src/redis/lua-source.js";
 import { rulesFromYaml } from "../support/rules.js";
@@ -96,10 +97,14 @@ describe("the per-partition copy of an action's rules block (lua/apply-action.lu
 
   test("the engine library is loaded on demand: deleted from the server, the next action reloads it", async () => {
     const { name } = loadLuaFunction("apply-action", 7);
-    const loaded = async () =>
-      ((await s.redis.call("FUNCTION", "LIST", "LIBRARYNAME", name)) as unknown[]).length === 1;
+    // Functions live per server: on a cluster, on every master.
+    const masters = mastersOf(s.redis);
+    const loaded = async () => {
+      const lists = await Promise.all(masters.map((m) => m.call("FUNCTION", "LIST", "LIBRARYNAME", name)));
+      return lists.every((list) => (list as unknown[]).length === 1);
+    };
     assert.ok(await loaded(), "the earlier tests' actions loaded the library");
-    await s.redis.call("FUNCTION", "DELETE", name);
+    await Promise.all(masters.map((m) => m.call("FUNCTION", "DELETE", name)));
     assert.equal(await loaded(), false);
     const [u] = usersIn(0, 1);
     assert.ok((await tap(u)).includes("challengeCompleted"));
