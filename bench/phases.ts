@@ -30,10 +30,12 @@ export async function runPhase(
   spec: PhaseSpec,
   generators: readonly Generator[],
   rate?: number,
+  beforeLoad?: () => void,
 ): Promise<PhaseResult[]> {
   const out: PhaseResult[] = [];
   for (const generate of generators) {
     const settled = await waitForQuiet();
+    beforeLoad?.();
     const cpu = startCpuSample(spec.pids.server, spec.pids.redis);
     const load: LoadResult = await generate({
       port: spec.port,
@@ -106,7 +108,7 @@ function progress(r: PhaseResult): void {
   const s = r.settled;
   const waited =
     s && (s.ms > 600 || !s.quiet)
-      ? ` (waited ${s.ms} ms for a quiet machine${s.quiet ? "" : ", never got quiet"})`
+      ? ` (waited ${s.ms} ms for a quiet machine${s.quiet ? "" : `, never got quiet: ${s.busiest}`})`
       : "";
   console.log(
     `  ${r.name}${rate} [${r.generator}]: ${Math.round(r.rps)} req/s, p50 ${r.latencyMs.p50} ms, ` +

@@ -11,7 +11,6 @@ import { readClickHouseHistory, readStreamHistory } from "./audit/history-source
 import { auditRun, type Baseline, baselineFromProfile, metricDefaults } from "./audit.js";
 import { runAutocannon } from "./generators/autocannon.js";
 import { runWrk } from "./generators/wrk.js";
-import { waitForQuiet } from "./measure/cpu.js";
 import {
   historyRouteExists,
   type IngestionLag,
@@ -81,10 +80,17 @@ try {
   for (const generate of generatorsOf(opts)) {
     // Lag is sampled during the autocannon POST phase; autocannon's load runs in worker threads, so the
     // probe on the main thread does not slow the generator.
-    const probing = hasHistory && generate === runAutocannon;
-    if (probing) await waitForQuiet(); // the lag is sampled under load, not while the machine settles
-    const stopProbe = probing ? startLagProbe(api.port, date.replace(/\D/g, "")) : undefined;
-    phases.push(...(await runPhase(opts, phase("POST /action", "post", action), [generate])));
+    // The probe starts once the machine is quiet, right before the load: it samples under load only.
+    let stopProbe: (() => Promise<IngestionLag>) | undefined;
+    const startProbe =
+      hasHistory && generate === runAutocannon
+        ? () => {
+            stopProbe = startLagProbe(api!.port, date.replace(/\D/g, ""));
+          }
+        : undefined;
+    phases.push(
+      ...(await runPhase(opts, phase("POST /action", "post", action), [generate], undefined, startProbe)),
+    );
     if (stopProbe) ingestion = await stopProbe();
   }
   if (!hasHistory) ingestion = { skipped: "GET /api/loyalty/history is absent (404) in this build" };
@@ -157,7 +163,7 @@ try {
 
   const restless = phases
     .filter((p) => p.settled && !p.settled.quiet)
-    .map((p) => `${p.name} [${p.generator}]`);
+    .map((p) => `${p.name} [${p.generator}] (busiest: ${p.settled?.busiest})`);
   if (restless.length > 0)
     notes.push(
       `the machine was still busy (> 0.15 cores) 30 s after the previous phase before: ${restless.join(", ")}`,

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 /**
  * CPU time per request, split by process, from /proc (Linux): the server under test, Redis, and the rest
@@ -47,16 +47,43 @@ export function machineBusyUs(): number | undefined {
 export async function waitForQuiet(
   maxCores = 0.15,
   timeoutMs = 30_000,
-): Promise<{ ms: number; quiet: boolean }> {
+): Promise<{ ms: number; quiet: boolean; busiest?: string }> {
   const start = Date.now();
   for (;;) {
     const b0 = machineBusyUs();
+    const p0 = everyProcessCpuUs();
     await new Promise((r) => setTimeout(r, 500));
     const b1 = machineBusyUs();
     if (b0 === undefined || b1 === undefined) return { ms: Date.now() - start, quiet: true };
     if ((b1 - b0) / 500_000 < maxCores) return { ms: Date.now() - start, quiet: true };
-    if (Date.now() - start >= timeoutMs) return { ms: Date.now() - start, quiet: false };
+    if (Date.now() - start >= timeoutMs) {
+      // Who kept it busy, so the report can say what the next phase competed with.
+      const p1 = everyProcessCpuUs();
+      const busiest = [...p1]
+        .map(([pid, v]) => ({ pid, cores: (v.us - (p0.get(pid)?.us ?? v.us)) / 500_000, name: v.name }))
+        .sort((a, b) => b.cores - a.cores)
+        .slice(0, 3)
+        .map((p) => `${p.name} (pid ${p.pid}) ${p.cores.toFixed(2)} cores`)
+        .join(", ");
+      return { ms: Date.now() - start, quiet: false, busiest };
+    }
   }
+}
+
+/** utime + stime in µs and the command name of every process /proc shows. */
+function everyProcessCpuUs(): Map<number, { us: number; name: string }> {
+  const out = new Map<number, { us: number; name: string }>();
+  for (const entry of readdirSync("/proc")) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      out.set(pid, { us: (Number(f[11]) + Number(f[12])) * US_PER_TICK, name });
+    } catch {} // the process ended meanwhile
+  }
+  return out;
 }
 
 /** Starts a measurement; `stop(requests)` returns µs per request, or undefined where /proc is missing. */

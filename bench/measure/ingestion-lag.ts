@@ -29,10 +29,18 @@ export async function historyRouteExists(port: number): Promise<boolean> {
 /**
  * Every `everyMs` while the load runs, a fresh probe user reports `login`, which completes the one-step
  * "First login" challenge, so the 200 carries transaction ids; the probe then polls that user's history
- * until the last id shows. Fresh users keep each probe's history tiny, so the poll measures ingestion,
- * not paging. Returns a stop function that resolves the figures once in-flight probes finish.
+ * every `pollMs` until the last id shows (so a lag is known to ±pollMs/2). Fresh users keep each probe's
+ * history tiny, so the poll measures ingestion, not paging. The rates are modest on purpose: a GET
+ * /history costs the embedded ClickHouse several ms of CPU, and polling every 10 ms from a probe every
+ * 100 ms took about half a core from the phase being measured. Returns a stop function that resolves the
+ * figures once in-flight probes finish.
  */
-export function startLagProbe(port: number, runId: string, everyMs = 100): () => Promise<IngestionLag> {
+export function startLagProbe(
+  port: number,
+  runId: string,
+  everyMs = 250,
+  pollMs = 50,
+): () => Promise<IngestionLag> {
   const lags: number[] = [];
   let timeouts = 0;
   let running = true;
@@ -54,7 +62,7 @@ export function startLagProbe(port: number, runId: string, everyMs = 100): () =>
     while (performance.now() - acked < GIVE_UP_MS) {
       const page = await (await fetch(base + HISTORY_PATH, { headers })).text();
       if (page.includes(`"${ids[ids.length - 1]}"`)) return void lags.push(performance.now() - acked);
-      await sleep(10);
+      await sleep(pollMs);
     }
     timeouts++;
   };

@@ -22,7 +22,7 @@ export interface PhaseResult extends LoadResult {
   /** CPU time per request of the server, Redis and the rest of the machine (bench/measure/cpu.ts). */
   readonly cpuUsPerRequest?: CpuPerRequest;
   /** How long the phase waited for the machine to be quiet first, and whether it got quiet (cpu.ts). */
-  readonly settled?: { readonly ms: number; readonly quiet: boolean };
+  readonly settled?: { readonly ms: number; readonly quiet: boolean; readonly busiest?: string };
 }
 
 /** Everything one run measured; bench:check reads the latest of these. */
