@@ -97,7 +97,6 @@ if ARGV[RULES_PRESENT_ARGV] == nil then
   end
   if redis.call("EXISTS", rulesKey) == 0 then return { 3, "", "" } end
   resetFields()
-  prefetch(fields)
 elseif redis.call("EXISTS", rulesKey) == 0 then
   -- Keep the shipped block for the next calls of this action in this partition (one write per config).
   -- In chunks: unpack() of a very large config's block would overflow Lua's C stack.

@@ -15,13 +15,16 @@ export interface CpuPerRequest {
 // USER_HZ is 100 on every Linux this runs on (sysconf(_SC_CLK_TCK)); /proc reports ticks of 10 ms.
 const US_PER_TICK = 10_000;
 
+/** utime + stime in µs from a /proc/<pid>/stat line (after the parenthesised name: utime is field 14, stime 15). */
+function statCpuUs(stat: string): number {
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(f[11]) + Number(f[12])) * US_PER_TICK;
+}
+
 /** utime + stime of a process (all its threads), in µs; undefined when /proc has no such process. */
 export function processCpuUs(pid: number): number | undefined {
   try {
-    // Fields after the parenthesised command name: state is field 3, utime 14, stime 15 (1-based).
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(f[11]) + Number(f[12])) * US_PER_TICK;
+    return statCpuUs(readFileSync(`/proc/${pid}/stat`, "utf8"));
   } catch {
     return undefined;
   }
@@ -78,9 +81,7 @@ function everyProcessCpuUs(): Map<number, { us: number; name: string }> {
     if (!Number.isInteger(pid)) continue;
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      out.set(pid, { us: (Number(f[11]) + Number(f[12])) * US_PER_TICK, name });
+      out.set(pid, { us: statCpuUs(stat), name: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")) });
     } catch {} // the process ended meanwhile
   }
   return out;

@@ -6,6 +6,8 @@
   Needs: userKey.
 ]]
 local fieldCache, dirtyList, dirtySet = {}, {}, {}
+-- The value each dirty field had before its first setField (nil: it had not been read), for resetFields.
+local originals = {}
 
 local function getField(f)
   local v = fieldCache[f]
@@ -18,11 +20,12 @@ end
 
 -- false deletes the field at flush time.
 local function setField(f, v)
-  fieldCache[f] = v
   if not dirtySet[f] then
     dirtySet[f] = true
+    originals[f] = fieldCache[f]
     dirtyList[#dirtyList + 1] = f
   end
+  fieldCache[f] = v
 end
 
 local function prefetch(fields)
@@ -33,9 +36,11 @@ local function prefetch(fields)
   end
 end
 
--- Forgets every read and buffered write (nothing has been sent yet): the next pass starts afresh.
+-- Undoes every buffered write (nothing has been sent yet); what was read stays valid and cached, so the
+-- next pass starts afresh without reading the hash again.
 local function resetFields()
-  fieldCache, dirtyList, dirtySet = {}, {}, {}
+  for _, f in ipairs(dirtyList) do fieldCache[f] = originals[f] end
+  dirtyList, dirtySet, originals = {}, {}, {}
 end
 
 local function flushProfile()
