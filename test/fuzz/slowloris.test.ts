@@ -1,49 +1,27 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { ApiProcess } from "../faults/support/api-process.js";
+import { describe, test } from "node:test";
 import { sendJson } from "../faults/support/http-client.js";
-import { RedisInstance } from "../faults/support/redis-instance.js";
-import { recordFigures } from "../faults/support/summary.js";
+import { attackTarget } from "./attack-target.js";
 import { requestHead, slowClient } from "./raw-socket.js";
-
-const outcomes: { name: string; status: number }[] = [];
-const figures: Record<string, number> = {};
 
 /** Slow clients (slowloris): uWS must time them out, and nobody else may wait on them. */
 describe("slowloris (issue 6)", () => {
-  let redis: RedisInstance;
-  let api: ApiProcess;
-  let token: string;
-  before(async () => {
-    redis = await RedisInstance.start("none");
-    api = await ApiProcess.start({ REDIS_URL: redis.url });
-    token = api.token("slow-user");
-  });
-  after(async () => {
-    const serverErrors = outcomes.filter((o) => o.status >= 500).length;
-    recordFigures("fuzzSlowloris", {
-      requests: outcomes.length,
-      serverErrors,
-      alive: api.alive(),
-      ...figures,
-    });
-    await api?.destroy();
-    await redis?.destroy();
-  });
-  const note = (name: string, status: number) => {
-    outcomes.push({ name, status });
-    assert.ok(status < 500, `${name}: ${status}`);
-  };
+  const target = attackTarget("fuzzSlowloris", "slow-user");
+  const { note, figures } = target;
 
   test("slowloris: 200 slow connections do not delay other clients, and the server closes them", async () => {
     const slowHeaders = Array.from({ length: 100 }, () =>
-      slowClient(api.port, requestHead("GET", "/api/loyalty/profile", { "x-pad": "y".repeat(100) }), 500),
+      slowClient(
+        target.api.port,
+        requestHead("GET", "/api/loyalty/profile", { "x-pad": "y".repeat(100) }),
+        500,
+      ),
     );
     const slowBodies = Array.from({ length: 100 }, () =>
       slowClient(
-        api.port,
+        target.api.port,
         `${requestHead("POST", "/api/loyalty/action", {
-          authorization: `Bearer ${token}`,
+          authorization: `Bearer ${target.token}`,
           "content-type": "application/json",
           "content-length": 60,
         })}{"action":"login","data":{}${" ".repeat(40)}}`,
@@ -53,7 +31,7 @@ describe("slowloris (issue 6)", () => {
     const slow = [...slowHeaders, ...slowBodies];
     const latencies: number[] = [];
     for (let i = 0; i < 400; i++) {
-      const answer = await sendJson(`${api.url}/api/loyalty/profile`, "GET", token, undefined);
+      const answer = await sendJson(`${target.api.url}/api/loyalty/profile`, "GET", target.token, undefined);
       note("request beside slowloris", answer.status);
       assert.equal(answer.status, 200);
       latencies.push(answer.ms);
@@ -78,6 +56,6 @@ describe("slowloris (issue 6)", () => {
     // Blocked would mean seconds (a slow client holding the event loop); 1 s leaves room for a busy CI box.
     assert.ok(p99 < 1000, `other clients waited ${p99} ms`);
     assert.equal(stillOpen, 0, "the server times slow connections out");
-    assert.ok(api.alive());
+    assert.ok(target.api.alive());
   });
 });

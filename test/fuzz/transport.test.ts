@@ -1,17 +1,13 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { after, before, describe, test } from "node:test";
-import { ApiProcess } from "../faults/support/api-process.js";
+import { describe, test } from "node:test";
 import { sendJson } from "../faults/support/http-client.js";
-import { RedisInstance } from "../faults/support/redis-instance.js";
-import { recordFigures } from "../faults/support/summary.js";
+import { attackTarget } from "./attack-target.js";
 import { deepNesting } from "./raw-mutations.js";
 import { type RawResult, rawRequest, requestHead } from "./raw-socket.js";
 
 const ADMIN_KEY = "transport-admin-key-0123456789";
 const MB = 1024 * 1024;
-const outcomes: { name: string; status: number }[] = [];
-const figures: Record<string, number> = {};
 
 /**
  * The server answers 413 and closes while the client is still sending, so the kernel may reset the
@@ -29,36 +25,15 @@ function rssMb(pid: number): number {
 }
 
 describe("transport-level attacks (issue 6)", () => {
-  let redis: RedisInstance;
-  let api: ApiProcess;
-  let token: string;
-  before(async () => {
-    redis = await RedisInstance.start("none");
-    api = await ApiProcess.start({ REDIS_URL: redis.url, ADMIN_API_KEY: ADMIN_KEY });
-    token = api.token("transport-user");
-  });
-  after(async () => {
-    const serverErrors = outcomes.filter((o) => o.status >= 500).length;
-    recordFigures("fuzzTransport", {
-      requests: outcomes.length,
-      serverErrors,
-      alive: api.alive(),
-      ...figures,
-    });
-    await api?.destroy();
-    await redis?.destroy();
-  });
-  const note = (name: string, status: number) => {
-    outcomes.push({ name, status });
-    assert.ok(status < 500, `${name}: ${status}`);
-  };
+  const target = attackTarget("fuzzTransport", "transport-user", { ADMIN_API_KEY: ADMIN_KEY });
+  const { note, figures } = target;
 
   test("100 MB bodies are cut off at the limit, never buffered (Content-Length and chunked)", async () => {
-    const pid = api.pid!;
+    const pid = target.api.pid!;
     const before = rssMb(pid);
-    const auth = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+    const auth = { authorization: `Bearer ${target.token}`, "content-type": "application/json" };
     const declared = await rawRequest(
-      api.port,
+      target.api.port,
       requestHead("POST", "/api/loyalty/action", { ...auth, "content-length": 100 * MB }),
       { chunk: Buffer.alloc(MB, 0x20), count: 100 },
     );
@@ -70,7 +45,7 @@ describe("transport-level attacks (issue 6)", () => {
       Buffer.from("\r\n"),
     ]);
     const chunked = await rawRequest(
-      api.port,
+      target.api.port,
       requestHead("POST", "/api/loyalty/action", { ...auth, "transfer-encoding": "chunked" }),
       { chunk, count: 100 },
     );
@@ -79,7 +54,7 @@ describe("transport-level attacks (issue 6)", () => {
     note("100MB chunked", chunked.status);
     assertCutOff("chunked", chunked);
     const admin = await rawRequest(
-      api.port,
+      target.api.port,
       requestHead("POST", "/api/loyalty/internal/actions", {
         "content-type": "application/json",
         "content-length": 100 * MB,
@@ -97,14 +72,24 @@ describe("transport-level attacks (issue 6)", () => {
       hugeBodyClientMbBeforeCut: Math.round(chunked.bytesSent / MB),
     });
     assert.ok(grown < 40, `the server grew by ${grown} MB`);
-    assert.ok(api.alive());
+    assert.ok(target.api.alive());
   });
 
   test("10k- and 200k-level nesting is rejected (400, or each batch item rejected), on user and operator routes", async () => {
     const admin = { authorization: `Bearer ${ADMIN_KEY}` };
     const cases: [string, string, string | undefined, string][] = [
-      ["POST", "/api/loyalty/action", token, `{"action":"watch","data":${deepNesting(10_000, "array")}}`],
-      ["POST", "/api/loyalty/action", token, `{"action":"watch","data":${deepNesting(10_000, "object")}}`],
+      [
+        "POST",
+        "/api/loyalty/action",
+        target.token,
+        `{"action":"watch","data":${deepNesting(10_000, "array")}}`,
+      ],
+      [
+        "POST",
+        "/api/loyalty/action",
+        target.token,
+        `{"action":"watch","data":${deepNesting(10_000, "object")}}`,
+      ],
       ["POST", "/api/loyalty/internal/actions", undefined, `{"actions":${deepNesting(200_000, "array")}}`],
       ["POST", "/api/loyalty/internal/actions", undefined, deepNesting(200_000, "object")],
       ["PUT", "/api/loyalty/admin/config", undefined, `{"config":${deepNesting(200_000, "object")}}`],
@@ -121,7 +106,7 @@ describe("transport-level attacks (issue 6)", () => {
         ...(user ? { authorization: `Bearer ${user}` } : admin),
       };
       const answer = await rawRequest(
-        api.port,
+        target.api.port,
         requestHead(method, path, { ...headers, "content-length": Buffer.byteLength(body) }) + body,
       );
       note(`deep ${method} ${path}`, answer.status);
@@ -133,7 +118,7 @@ describe("transport-level attacks (issue 6)", () => {
         (answer.status === 200 && /"valid":false/.test(text));
       assert.ok(refused, `${method} ${path}: ${answer.response.slice(0, 300)}`);
     }
-    assert.ok(api.alive());
+    assert.ok(target.api.alive());
   });
 
   test("invalid UTF-8 and control bytes in the request line and headers: 4xx or a closed connection, never 5xx", async () => {
@@ -152,7 +137,7 @@ describe("transport-level attacks (issue 6)", () => {
         Buffer.from("POST /api/loyalty/action HTTP/1.1\r\nHost: x\r\nIdempotency-Key: "),
         Buffer.from([0xff, 0x00, 0x7f]),
         Buffer.from(
-          `\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 17\r\n\r\n{"action":"login"}`,
+          `\r\nAuthorization: Bearer ${target.token}\r\nContent-Type: application/json\r\nContent-Length: 17\r\n\r\n{"action":"login"}`,
         ),
       ]),
       Buffer.from("GET /api/loyalty/profile\u0000 HTTP/1.1\r\nHost: x\r\n\r\n", "latin1"),
@@ -162,12 +147,12 @@ describe("transport-level attacks (issue 6)", () => {
     ];
     let closed = 0;
     for (const [i, line] of lines.entries()) {
-      const answer = await rawRequest(api.port, line, undefined, 5000);
+      const answer = await rawRequest(target.api.port, line, undefined, 5000);
       if (answer.status === 0) closed++;
       note(`bad bytes #${i}`, answer.status);
     }
     figures.badBytesClosedWithoutAnswer = closed;
-    assert.ok(api.alive());
-    assert.equal((await sendJson(`${api.url}/health/live`, "GET", undefined, undefined)).status, 200);
+    assert.ok(target.api.alive());
+    assert.equal((await sendJson(`${target.api.url}/health/live`, "GET", undefined, undefined)).status, 200);
   });
 });
