@@ -19,6 +19,8 @@ export interface GatewayDeps {
   readonly redis: RedisClient;
   readonly partitions: number;
   readonly blockMs?: number;
+  /** How often an idle tail (no connections here) moves its cursors to the streams' ends. */
+  readonly idleMs?: number;
   readonly onError?: (error: unknown) => void;
 }
 
@@ -31,6 +33,9 @@ export class NotificationGateway implements NotificationPush {
     this.tail = new StreamTail(deps.tailRedis, (entry) => this.hub.publishEntry(entry), {
       partitions: deps.partitions,
       blockMs: deps.blockMs,
+      // Without push connections on this node the tail only follows the streams' ends.
+      audience: this.hub,
+      idleMs: deps.idleMs,
       onError: deps.onError,
     });
   }
@@ -47,6 +52,7 @@ export class NotificationGateway implements NotificationPush {
 
   open(userId: string, resumeFrom: EventPosition | undefined, target: PushTarget): void {
     const session = new PushSession(this.hub, userId, target);
+    this.tail.wake(); // subscribed: an idle tail starts reading now
     if (resumeFrom === undefined) return;
     // An id from another partition predates a change of LOYALTY_PARTITIONS: nothing to replay from.
     if (resumeFrom.partition !== partitionOf(userId, this.deps.partitions)) {

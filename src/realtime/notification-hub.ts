@@ -25,9 +25,11 @@ export interface NotificationSubscriber {
 export class NotificationHub {
   private readonly byUser = new Map<string, Set<NotificationSubscriber>>();
   private connections = 0;
+  private subscribeCalls = 0;
 
   /** Adds a connection of `userId`; it receives every notification published after this call. */
   subscribe(userId: string, subscriber: NotificationSubscriber): void {
+    this.subscribeCalls++;
     let set = this.byUser.get(userId);
     if (set === undefined) {
       set = new Set();
@@ -69,5 +71,10 @@ export class NotificationHub {
   /** Open connections on this node. */
   get size(): number {
     return this.connections;
+  }
+
+  /** How many times `subscribe` was called so far: the stream tail compares it around its snapshots. */
+  get subscriptions(): number {
+    return this.subscribeCalls;
   }
 }
