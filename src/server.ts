@@ -2,6 +2,7 @@ import { startConfigSync } from "./admin/config-startup.js";
 import { createTokenVerifier } from "./auth/verifier.js";
 import { runLauncher } from "./cluster/launcher.js";
 import { announceListening } from "./cluster/ready-signal.js";
+import { stopWithin } from "./cluster/shutdown-deadline.js";
 import { createServices } from "./composition.js";
 import { readSettings } from "./config/env.js";
 import { loadRulesFile } from "./config/load-rules.js";
@@ -79,15 +80,19 @@ async function main(): Promise<void> {
     stopping = true;
     log(`${signal}: draining in-flight requests`);
     clearInterval(sweep);
-    await app.close(); // also ends open SSE streams and WebSockets
-    await metricsServer?.close();
-    await realtime.stop();
-    await webhooks.stop(); // lets deliveries in flight finish
-    await history.stop(); // finishes the batches in flight, then closes ClickHouse
-    await configSync.stop();
-    await redis.quit().catch(() => redis.disconnect());
-    log("stopped");
-    process.exit(0);
+    const orderly = async () => {
+      await app.close(); // also ends open SSE streams and WebSockets
+      await metricsServer?.close();
+      await realtime.stop();
+      await webhooks.stop(); // lets deliveries in flight finish
+      await history.stop(); // finishes the batches in flight, then closes ClickHouse
+      await configSync.stop();
+      await redis.quit().catch(() => redis.disconnect());
+    };
+    // With Redis or ClickHouse gone, some steps would wait forever: exit 1 after the deadline instead.
+    const code = await stopWithin(orderly, settings.shutdownTimeoutMs, logEntry);
+    if (code === 0) log("stopped");
+    process.exit(code);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));

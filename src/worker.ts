@@ -1,3 +1,4 @@
+import { stopWithin } from "./cluster/shutdown-deadline.js";
 import { readSettings } from "./config/env.js";
 import { startHistoryFromSettings } from "./history/ingest-runtime.js";
 import { createLogger, entryLogger } from "./observability/logger.js";
@@ -27,9 +28,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log(`${signal}: finishing current batches`);
-    await history.stop();
-    log("stopped");
-    process.exit(0);
+    // With Redis or ClickHouse gone the batches never finish: exit 1 after the deadline instead.
+    const code = await stopWithin(() => history.stop(), settings.shutdownTimeoutMs, entryLogger(logger));
+    if (code === 0) log("stopped");
+    process.exit(code);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));

@@ -32,6 +32,8 @@ export interface Settings {
   readonly maxBodyBytes: number;
   readonly corsOrigins: readonly string[];
   readonly logLevel: string;
+  /** SIGTERM/SIGINT: how long the orderly stop may take before the process exits anyway, with code 1. */
+  readonly shutdownTimeoutMs: number;
   /** Prometheus `/metrics` on its own listener (docs/operations.md); off while METRICS_PORT is unset. */
   readonly metrics: {
     readonly port?: number;
@@ -117,6 +119,7 @@ export function readSettings(env: Env = process.env, role: "api" | "worker" = "a
       .map((s) => s.trim())
       .filter(Boolean),
     logLevel: str("LOG_LEVEL") ?? "info",
+    shutdownTimeoutMs: int("LOYALTY_SHUTDOWN_TIMEOUT_MS", 15_000, 100, 600_000),
     metrics: {
       port: optionalInt("METRICS_PORT", 0, 65535),
       host: str("METRICS_HOST") ?? str("HOST") ?? "0.0.0.0",

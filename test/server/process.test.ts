@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { mintDevToken } from "../../src/auth/dev-token.js";
+import { RedisInstance } from "../faults/support/redis-instance.js";
 import { freshRedis, keysEverywhere, TEST_REDIS_URL } from "../support/redis.js";
 
 const SECRET = "process-test-secret-0123456789";
@@ -112,5 +113,33 @@ describe("the server process (runtime contract, SPEC §3)", () => {
     const stored = (await keysEverywhere(redis, "ly:*:i:drain-*")).length;
     assert.equal(stored, answered);
     redis.disconnect();
+  });
+
+  test("SIGTERM with Redis gone: exits 1 by the shutdown deadline, saying why (it used to hang forever)", {
+    timeout: 30_000,
+  }, async () => {
+    // Without the deadline this hung forever; the test timeout turns such a regression into a failure.
+    const redis = await RedisInstance.start();
+    const { child, output } = startServer({
+      REDIS_URL: redis.url,
+      PORT: "0",
+      LOYALTY_SHUTDOWN_TIMEOUT_MS: "1500",
+    });
+    try {
+      await waitForPort(output);
+      await redis.kill();
+      await new Promise((r) => setTimeout(r, 300)); // the process notices: its connections start reconnecting
+      const sent = Date.now();
+      child.kill("SIGTERM");
+      const code = await exitOf(child);
+      const tookMs = Date.now() - sent;
+      assert.equal(code, 1, output());
+      assert.match(output(), /shutdown: not finished after 1500 ms/);
+      // The deadline, not a hang; generous bounds, this only tells "exited at the deadline" from "hung".
+      assert.ok(tookMs >= 1400 && tookMs < 10_000, `exited after ${tookMs} ms`);
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+      await redis.destroy();
+    }
   });
 });
