@@ -68,34 +68,65 @@ export async function runPhase(
 export async function runBaselines(
   opts: BenchOptions,
   tmp: string,
-  redis: { port: number; pid: number; client: Redis },
+  redis: BenchRedisRef,
   lists: { post: RequestFiles; get: RequestFiles },
 ): Promise<PhaseResult[]> {
   const gens = generatorsOf(opts);
   const results: PhaseResult[] = [];
-  for (const [server, startServer] of [
-    ["echo", () => startEcho(tmp)],
-    ["skeleton", () => startSkeleton(tmp, redis.port)],
-  ] as const) {
-    const sut = await startServer();
-    try {
+  for (const server of ["echo", "skeleton"] as const) {
+    await withBaseline(server, tmp, redis, async (spec) => {
       for (const shape of ["post", "get"] as const) {
-        const spec = {
-          name: `${server} (${shape.toUpperCase()})`,
-          server,
-          shape,
-          port: sut.port,
-          files: lists[shape],
-          pids: { server: sut.pid, redis: redis.pid },
-        };
-        results.push(...(await runPhase(opts, spec, gens)));
+        results.push(...(await runPhase(opts, spec(shape, lists[shape]), gens)));
       }
-    } finally {
-      await sut.stop();
-    }
+    });
   }
-  await redis.client.pipeline().select(1).flushdb().select(0).exec();
   return results;
+}
+
+/**
+ * Skeleton (b) again, at the fixed rates the API was run at (same generator, same POST list): the floor
+ * of the fixed-rate latencies on this machine, measured at the same rate rather than assumed.
+ */
+export async function runSkeletonAtRates(
+  opts: BenchOptions,
+  tmp: string,
+  redis: BenchRedisRef,
+  post: RequestFiles,
+  rates: readonly { readonly generate: Generator; readonly rate: number }[],
+): Promise<PhaseResult[]> {
+  const results: PhaseResult[] = [];
+  await withBaseline("skeleton", tmp, redis, async (spec) => {
+    for (const { generate, rate } of rates) {
+      results.push(...(await runPhase(opts, spec("post", post), [generate], rate)));
+    }
+  });
+  return results;
+}
+
+type BenchRedisRef = { port: number; pid: number; client: Redis };
+type BaselineSpec = (shape: "post" | "get", files: RequestFiles) => PhaseSpec;
+
+/** Starts a baseline server, runs `body` with a phase-spec maker for it, stops it; flushes the skeleton's db 1. */
+async function withBaseline(
+  server: "echo" | "skeleton",
+  tmp: string,
+  redis: BenchRedisRef,
+  body: (spec: BaselineSpec) => Promise<void>,
+): Promise<void> {
+  const sut = server === "echo" ? await startEcho(tmp) : await startSkeleton(tmp, redis.port);
+  try {
+    await body((shape, files) => ({
+      name: `${server} (${shape.toUpperCase()})`,
+      server,
+      shape,
+      port: sut.port,
+      files,
+      pids: { server: sut.pid, redis: redis.pid },
+    }));
+  } finally {
+    await sut.stop();
+  }
+  if (server === "skeleton") await redis.client.pipeline().select(1).flushdb().select(0).exec();
 }
 
 /** One line per finished phase, so a long run shows progress. */

@@ -19,7 +19,7 @@ import {
 } from "./measure/ingestion-lag.js";
 import { countProfiles, meanProfileBytes, usedMemory } from "./measure/redis-memory.js";
 import { readOptions } from "./options.js";
-import { generatorsOf, type PhaseSpec, runBaselines, runPhase } from "./phases.js";
+import { generatorsOf, type PhaseSpec, runBaselines, runPhase, runSkeletonAtRates } from "./phases.js";
 import { startBenchRedis } from "./processes/redis-server.js";
 import { BENCH_CONFIG, PARTITIONS, type ServerUnderTest, startApi } from "./processes/servers.js";
 import { type BenchResults, type PhaseResult, withRatios, writeResults } from "./report/results.js";
@@ -104,15 +104,20 @@ try {
 
   // Fixed rate: half of each generator's own saturated rate. wrk paces evenly (wrk-requests.lua);
   // autocannon paces per connection per second, so its latencies include its own bursts.
-  for (const generate of generatorsOf(opts)) {
+  const rates = generatorsOf(opts).map((generate) => {
     const name = generate === runWrk ? "wrk" : "autocannon";
     const saturated = phases.find((p) => p.name === "POST /action" && p.generator === name)!;
-    phases.push(
-      ...(await runPhase(opts, phase("POST /action", "post", action), [generate], saturated.rps / 2)),
-    );
+    return { generate, rate: saturated.rps / 2 };
+  });
+  for (const { generate, rate } of rates) {
+    phases.push(...(await runPhase(opts, phase("POST /action", "post", action), [generate], rate)));
   }
+  // The same rates against the skeleton: what latency this machine gives at that load without our engine.
+  console.log("skeleton (b) at the API's fixed rates:");
+  phases.push(...(await runSkeletonAtRates(opts, tmp, redis, action, rates)));
   notes.push(
     "fixed rate: wrk sends on one even schedule (delay() hook, latency from the actual send); autocannon paces per connection per second (bursty), so its fixed-rate latencies are pessimistic",
+    "skeleton (POST) fixed rows: baseline (b) at the API's fixed rates, after the API phases: the latency floor of this machine at that load",
   );
 
   const profiles = await countProfiles(redis.client);

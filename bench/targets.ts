@@ -17,6 +17,9 @@ const verdict = (target: string, ok: boolean | undefined, measured: string): Tar
   status: ok === undefined ? "SKIP" : ok ? "PASS" : "FAIL",
   measured,
 });
+/** The skeleton's p99 beside a latency verdict: what this machine gives without the engine. */
+const floor = (skeleton: PhaseResult | undefined, how: string) =>
+  skeleton ? ` (skeleton (b), ${how}: ${skeleton.latencyMs.p99} ms)` : "";
 const pct = (x: number | undefined) => (x === undefined ? "n/a" : `${(x * 100).toFixed(1)}%`);
 
 const ratioTarget =
@@ -40,7 +43,7 @@ export const TARGETS: readonly Judge[] = [
       return verdict(
         `POST /action p99 <= 10 ms at saturation [${g}]`,
         p99 === undefined ? undefined : p99 <= 10,
-        `${p99} ms`,
+        `${p99} ms${floor(find(r, "skeleton (POST)", g), "saturated too")}`,
       );
     }),
   (r) =>
@@ -50,7 +53,9 @@ export const TARGETS: readonly Judge[] = [
       return verdict(
         `POST /action p99 <= 2 ms at half the saturated rate [${g}]`,
         p99 === undefined ? undefined : p99 <= 2,
-        fixed ? `${p99} ms @ ${Math.round(fixed.fixedRate!)} req/s` : "not run",
+        fixed
+          ? `${p99} ms @ ${Math.round(fixed.fixedRate!)} req/s${floor(find(r, "skeleton (POST)", g, true), "same rate")}`
+          : "not run",
       );
     }),
   ratioTarget("GET /profile", 0.9),
