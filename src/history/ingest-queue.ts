@@ -26,7 +26,11 @@ export function retryDelayMs(attemptsMade: number, baseMs = 250, ceilingMs = 15_
 
 /** The ingestion queue on its own connection (BullMQ needs `maxRetriesPerRequest: null`). */
 export function openIngestQueue(connection: RedisClient): Queue<IngestJobData> {
-  return new Queue<IngestJobData>(HISTORY_QUEUE, { connection, prefix: QUEUE_PREFIX });
+  const queue = new Queue<IngestJobData>(HISTORY_QUEUE, { connection, prefix: QUEUE_PREFIX });
+  // The queue re-emits its connection's errors, and BullMQ prints them raw to stderr when nobody listens
+  // (every reconnect attempt while Redis is away). They surface as failed commands where it matters.
+  queue.on("error", () => {});
+  return queue;
 }
 
 /** Adds one job per batch. */

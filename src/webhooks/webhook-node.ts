@@ -46,6 +46,7 @@ export async function startWebhooks(o: WebhookNodeOptions): Promise<WebhookNode>
     connection: queueRedis,
     prefix: WEBHOOK_QUEUE_PREFIX,
   });
+  queue.on("error", (e) => o.onError?.(e)); // unheard, BullMQ would print each one raw to stderr
   const byId = new Map(o.endpoints.map((e) => [e.id, e] as const));
   const worker = new Worker<WebhookJobData>(WEBHOOK_QUEUE, (job) => deliver(job, byId, o.timeoutMs), {
     connection: workerRedis,
