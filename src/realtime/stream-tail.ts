@@ -101,27 +101,28 @@ export class StreamTail {
   /** One idle round: move the cursors to the streams' ends (unless someone subscribed meanwhile), then wait. */
   private async idle(audience: TailAudience): Promise<void> {
     const before = audience.subscriptions;
+    let waitMs = this.options.idleMs ?? 250;
     try {
       const ends = await streamTails(this.redis, this.options.partitions);
       // Taken while a connection subscribed, the snapshot might be past entries that connection must get.
       if (audience.subscriptions === before) this.cursors = ends;
     } catch (error) {
       this.options.onError?.(error);
+      waitMs = Math.max(waitMs, this.options.retryMs ?? 500); // Redis away: no faster than a failed read
     }
-    if (audience.size === 0) await this.pause(this.options.idleMs ?? 250);
+    if (audience.size === 0) await this.pause(waitMs);
   }
 
   /** Waits `ms`, or less when woken (a subscription, or stop). */
   private pause(ms: number): Promise<void> {
     if (!this.running) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done() {
+      const done = () => {
         clearTimeout(timer);
-        if (self.wakeIdle === done) self.wakeIdle = undefined;
+        if (this.wakeIdle === done) this.wakeIdle = undefined;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
       this.wakeIdle = done;
     });
   }
