@@ -30,15 +30,16 @@ export function createAdminGuard(apiKey: string): AdminGuard {
 export const ADMIN_MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 /**
- * Wraps a handler so it runs only for admin callers. The body is read before the handler runs (the
- * adapter collects it), so the limit is the one line of defence before the key check.
+ * Wraps a handler so it runs only for admin callers. The adapter runs the guard from the headers before
+ * it reads any body (`authorize`), so a caller without the key is refused (401, connection closed)
+ * without the server buffering up to `maxBodyBytes` for it; the handler checks again for bodiless calls.
  */
 export function adminOnly(guard: AdminGuard, handler: Handler, maxBodyBytes?: number): Handler {
   const guarded = (req: HttpRequest) => {
     guard(req);
     return handler(req);
   };
-  return Object.assign(guarded, { maxBodyBytes });
+  return Object.assign(guarded, { maxBodyBytes, authorize: guard });
 }
 
 function digest(text: string): Buffer {

@@ -69,9 +69,12 @@ export interface PushTable {
 /**
  * A route handler; may answer synchronously (cheaper: no abort bookkeeping) or with a promise.
  * `maxBodyBytes` raises the body limit for this one route (operator routes take large batches).
+ * `authorize` checks the caller from the headers alone and throws (e.g. 401) to refuse: it runs before
+ * any body byte is read, so a route with a large limit never buffers an unauthenticated caller's body.
  */
 export type Handler = ((req: HttpRequest) => HttpResponse | Promise<HttpResponse>) & {
   readonly maxBodyBytes?: number;
+  readonly authorize?: (req: HttpRequest) => void;
 };
 
 /** Header pairs computed per request without allocation (e.g. CORS), written on every response. */

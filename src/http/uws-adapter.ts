@@ -124,10 +124,15 @@ export class UwsServer implements ExchangeHost<uWS.HttpResponse> {
     const handler = match.entry?.handlers.get(req.method);
     const expected = length === "" ? -1 : Number(length);
     req.record = (handler && this.recorders.get(handler)) ?? this.unmatched;
+    const bodiless = expected === 0 || (expected < 0 && !chunked);
+    // A route's `authorize` runs before any body byte is read (the handler checks bodiless calls itself).
+    const refusal = handler !== undefined && !bodiless ? this.refused(req, handler) : undefined;
     if (handler === undefined) {
       this.write(res, req, this.safely(req, this.options.fallback, match.entry?.allow ?? ""), false);
-    } else if (expected === 0 || (expected < 0 && !chunked)) {
+    } else if (bodiless) {
       this.invoke(res, req, handler, undefined);
+    } else if (refusal !== undefined) {
+      this.write(res, req, refusal, true); // close: a refused caller's body is never read
     } else if (expected > (handler.maxBodyBytes ?? this.maxBody)) {
       this.write(res, req, this.tooLargeFor(req, handler), true); // close: we will not read that body
     } else {
@@ -205,6 +210,17 @@ export class UwsServer implements ExchangeHost<uWS.HttpResponse> {
     else this.pushes.openSse(res, out.stream); // stays open: an SSE stream
     // WebSocket upgrades rebuild their request (uws-websocket.ts) and are not timed.
     if (req instanceof TimedIncoming) req.record(req, out.status, req.startedAt);
+  }
+
+  /** The answer when the handler's `authorize` refuses the caller from the headers; undefined to go on. */
+  private refused(req: Incoming, handler: Handler): HttpResponse | undefined {
+    if (handler.authorize === undefined) return undefined;
+    try {
+      handler.authorize(req);
+      return undefined;
+    } catch (error) {
+      return this.safely(req, this.options.onError, error);
+    }
   }
 
   private tooLargeFor(req: Incoming, handler: Handler): HttpResponse {

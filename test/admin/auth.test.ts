@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { rawRequest } from "../fuzz/raw-socket.js";
 import { call, type TestServer } from "../support/server.js";
 import { ADMIN, ADMIN_KEY, startAdminServer } from "./support.js";
 
@@ -47,6 +48,23 @@ describe("admin key guards the operator routes", () => {
     }
     const profile = await s.services.profiles.raw("auth-v");
     assert.deepEqual(profile, {});
+  });
+
+  test("a caller without the key is refused before its body is read (401 without waiting for it)", async () => {
+    // Announce 8 MB (under the 16 MB operator limit) and send none of it: a server that reads the body
+    // before checking the key would wait for it, buffering up to 16 MB per unauthenticated connection.
+    const port = Number(new URL(s.url).port);
+    const head = (authorization: string) =>
+      `POST /api/loyalty/internal/actions HTTP/1.1\r\nHost: x\r\n${authorization}` +
+      "Content-Type: application/json\r\nContent-Length: 8000000\r\n\r\n";
+    for (const auth of ["", "Authorization: Bearer nope\r\n"]) {
+      const r = await rawRequest(port, head(auth), undefined, 5000);
+      assert.equal(r.status, 401, `${JSON.stringify(auth)}: ${r.response.slice(0, 200)}`);
+      assert.match(r.response, /"code":"UNAUTHORIZED"/);
+    }
+    // With the key the same announcement is accepted and the server waits for the body (no answer yet).
+    const pending = await rawRequest(port, head(`Authorization: Bearer ${ADMIN_KEY}\r\n`), undefined, 500);
+    assert.equal(pending.status, 0);
   });
 
   test("a user's JWT never opens an operator route", async () => {
