@@ -156,6 +156,23 @@ describe("bad input gets a clear 4xx naming the field and changes nothing", () =
       /body/,
     ],
     [
+      "invalid UTF-8 (a 0xFF byte) inside a string value",
+      () =>
+        call(s, "POST", "/api/loyalty/action", {
+          token,
+          // Once decoded with replacement characters and stored; bytes that are not UTF-8 are not JSON text.
+          rawBody: Buffer.concat([
+            Buffer.from('{"action":"watch","data":{"genre":"dr'),
+            Buffer.from([0xff]),
+            Buffer.from('ama","duration":1800,"showId":"s1","finished":true}}'),
+          ]),
+          headers: { "content-type": "application/json" },
+        }),
+      400,
+      "INVALID_JSON",
+      /^body: not valid UTF-8/,
+    ],
+    [
       "a wrong content type",
       () =>
         call(s, "POST", "/api/loyalty/action", {

@@ -61,11 +61,18 @@ export async function call(
   server: TestServer,
   method: string,
   path: string,
-  opts: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+  opts: {
+    token?: string;
+    body?: unknown;
+    rawBody?: string | Uint8Array;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<{ status: number; headers: Headers; body: any }> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  let body: string | undefined = opts.rawBody;
+  // Bytes travel as a Blob: they may be anything, invalid UTF-8 included.
+  let body: string | Blob | undefined = typeof opts.rawBody === "string" ? opts.rawBody : undefined;
+  if (opts.rawBody instanceof Uint8Array) body = new Blob([Uint8Array.from(opts.rawBody)]);
   if (opts.body !== undefined) {
     body = JSON.stringify(opts.body);
     headers["content-type"] ??= "application/json";

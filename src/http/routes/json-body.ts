@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { AppError } from "../../domain/errors.js";
 import type { HttpRequest } from "../types.js";
 
@@ -19,6 +20,8 @@ export function readJsonBody(req: HttpRequest, optional: boolean): unknown {
     throw new AppError("UNSUPPORTED_MEDIA_TYPE", "content-type: must be application/json");
   }
   if (req.body === undefined) throw new AppError("INVALID_JSON", "body: invalid JSON");
+  // JSON text is UTF-8 (RFC 8259 §8.1); decoding bad bytes to U+FFFD would store what the client never sent.
+  if (!isUtf8(req.body)) throw new AppError("INVALID_JSON", "body: not valid UTF-8");
   try {
     return JSON.parse(req.body.toString("utf8"));
   } catch {
