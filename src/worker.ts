@@ -14,10 +14,11 @@ async function main(): Promise<void> {
   const settings = readSettings(process.env, "worker");
   const logger = createLogger(settings.logLevel, "loyalty-worker");
   const log = (msg: string) => logger.info(msg);
+  const logEntry = entryLogger(logger);
   // Fail fast with the same one-line message as the API when Redis is unreachable.
   const probe = await connectRedis(settings.redisUrl);
   probe.disconnect();
-  const history = await startHistoryFromSettings(settings, true, entryLogger(logger));
+  const history = await startHistoryFromSettings(settings, true, logEntry);
   const where = settings.clickhouseUrl ? "ClickHouse server" : `embedded ClickHouse in ${settings.dataDir}`;
   log(
     `loyalty-worker ingesting ${settings.partitions} partitions into ${where} as ${history.ingest?.consumerName}`,
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
     stopping = true;
     log(`${signal}: finishing current batches`);
     // With Redis or ClickHouse gone the batches never finish: exit 1 after the deadline instead.
-    const code = await stopWithin(() => history.stop(), settings.shutdownTimeoutMs, entryLogger(logger));
+    const code = await stopWithin(() => history.stop(), settings.shutdownTimeoutMs, logEntry);
     if (code === 0) log("stopped");
     process.exit(code);
   };
