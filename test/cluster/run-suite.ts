@@ -39,10 +39,16 @@ async function main(args: string[]): Promise<number> {
   const files = args.length > 0 ? args : DIRS.flatMap((d) => testFiles(join("test", d)));
   const cluster = await startRedisCluster({ masters: 3, replicas: 0 });
   console.log(`# redis cluster ${cluster.address}: ${files.length} test files`);
-  const child = spawn(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=1", ...files], {
-    stdio: "inherit",
-    env: { ...process.env, TEST_REDIS_URL: cluster.address },
-  });
+  // The same guards as the npm test scripts: a file that cannot exit, or a test that hangs, is ended.
+  const guards = ["--import", "./test/support/exit-guard.ts", "--test-timeout=1200000"];
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", ...guards, "--test", "--test-concurrency=1", ...files],
+    {
+      stdio: "inherit",
+      env: { ...process.env, TEST_REDIS_URL: cluster.address },
+    },
+  );
   // Interrupted: stop the tests (by their pid), then the cluster below, rather than leave nodes behind.
   const interrupt = () => child.kill("SIGTERM");
   process.once("SIGINT", interrupt);

@@ -1,0 +1,42 @@
+import { after } from "node:test";
+
+/**
+ * Loaded into every test file's process (`--import ./test/support/exit-guard.ts` in the test scripts).
+ * A file whose tests are all done but which leaves a socket or a timer open never exits, and node's test
+ * runner then waits for it forever: one such file held a CI run until its 90-minute limit. After the
+ * file's last test, this gives the process `LOYALTY_TEST_EXIT_GRACE_MS` (default 10 s) to exit by itself;
+ * otherwise it prints what is still open (so the leak can be found and fixed) and ends the process with
+ * the exit code the tests had. The timer is unref'd: a file that closes everything exits at once.
+ */
+const graceMs = Number(process.env.LOYALTY_TEST_EXIT_GRACE_MS ?? 10_000);
+
+after(() => {
+  const timer = setTimeout(() => {
+    process.stderr.write(
+      `# exit-guard: ${process.argv[1] ?? "test file"} still running ${graceMs} ms after its last test; ` +
+        `open: ${describeOpen().join(", ")} (${process.getActiveResourcesInfo().join(", ")})\n`,
+    );
+    process.exit(process.exitCode ?? 0);
+  }, graceMs);
+  timer.unref();
+});
+
+/** What keeps the event loop alive: sockets with their addresses, timers with their delay and callback. */
+function describeOpen(): string[] {
+  const handles = (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles();
+  return handles.map((handle) => {
+    const h = handle as {
+      constructor?: { name?: string };
+      remoteAddress?: string;
+      remotePort?: number;
+      localPort?: number;
+      _idleTimeout?: number;
+      _onTimeout?: { name?: string };
+    };
+    const kind = h.constructor?.name ?? "handle";
+    if (h.remotePort !== undefined) return `${kind} ${h.localPort}->${h.remoteAddress}:${h.remotePort}`;
+    if (h._idleTimeout !== undefined)
+      return `${kind} ${h._idleTimeout} ms ${h._onTimeout?.name || "(anonymous)"}`;
+    return kind;
+  });
+}
