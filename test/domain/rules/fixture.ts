@@ -1,5 +1,4 @@
 /** A config as decoded from YAML/JSON; tests mutate it freely. */
-// biome-ignore lint/suspicious/noExplicitAny: tests reach into and break arbitrary fields
 export type RawConfig = any;
 
 /** A small valid config using every mission type; each call returns a fresh copy to break in one place. */
