@@ -46,10 +46,34 @@ export function openRedis(address: string, options: ClientOptions = {}): RedisCl
       retryStrategy ? retryStrategy(attempt) : Math.min(100 * attempt, 2000),
     redisOptions: { ...perNode, username: seeds.username, password: seeds.password },
   };
-  return new Cluster(
-    seeds.nodes.map((n) => ({ host: n.host, port: n.port })),
-    clusterOptions,
+  return endsCleanly(
+    new Cluster(
+      seeds.nodes.map((n) => ({ host: n.host, port: n.port })),
+      clusterOptions,
+    ),
   );
+}
+
+/** Makes sure an ended cluster client leaves no slot-refresh timer behind (see stopSlotsRefresh). */
+function endsCleanly(cluster: Cluster): Cluster {
+  cluster.on("end", () => stopSlotsRefresh(cluster));
+  return cluster;
+}
+
+/**
+ * ioredis 6.0.0 refreshes the slot map every `slotsRefreshInterval` by re-arming a timer when each refresh
+ * ends. disconnect() and quit() clear the timer, but a refresh in flight at that moment re-arms it when it
+ * ends, and from then on every round fails at once (no nodes left) and re-arms again: the process never
+ * exits (it held a CI run here until its time limit). Once the client has ended, clear
+ * the timer now and again behind any refresh still in flight (its callbacks run in order, after the one
+ * that re-arms). Internals are looked up defensively, so a later ioredis without them is left alone.
+ */
+function stopSlotsRefresh(cluster: Cluster): void {
+  const internals = cluster as unknown as { isRefreshing?: boolean; clearNodesRefreshInterval?: () => void };
+  if (typeof internals.clearNodesRefreshInterval !== "function") return;
+  internals.clearNodesRefreshInterval();
+  if (internals.isRefreshing === true)
+    cluster.refreshSlotsCache(() => internals.clearNodesRefreshInterval?.());
 }
 
 /** True when the client is an ioredis Cluster. */
@@ -59,5 +83,5 @@ export function isCluster(redis: RedisClient): redis is Cluster {
 
 /** A new client with the same address and options (e.g. a dedicated pub/sub connection). */
 export function duplicateClient(redis: RedisClient): RedisClient {
-  return isCluster(redis) ? redis.duplicate() : redis.duplicate();
+  return isCluster(redis) ? endsCleanly(redis.duplicate()) : redis.duplicate();
 }
