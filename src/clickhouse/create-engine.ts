@@ -1,4 +1,5 @@
 import type { Settings } from "../config/env.js";
+import { AnswerTrackingEngine } from "./answer-tracking-engine.js";
 import { EmbeddedClickHouseEngine } from "./embedded-engine.js";
 import type { ClickHouseEngine } from "./engine.js";
 import { ServerClickHouseEngine } from "./server-engine.js";
@@ -7,10 +8,14 @@ import { parseServerUrl } from "./server-url.js";
 /** The settings that choose a ClickHouse backend (SPEC §3). */
 export type ClickHouseSettings = Pick<Settings, "clickhouseUrl" | "dataDir">;
 
-/** A server engine when CLICKHOUSE_URL is set, else the embedded engine on LOYALTY_DATA_DIR. */
+/**
+ * A server engine when CLICKHOUSE_URL is set, else the embedded engine on LOYALTY_DATA_DIR; either way its
+ * ping counts a query answered in the last few seconds (readiness must not fail on a busy ClickHouse).
+ */
 export function createClickHouseEngine(settings: ClickHouseSettings): ClickHouseEngine {
-  if (settings.clickhouseUrl !== undefined) {
-    return new ServerClickHouseEngine(parseServerUrl(settings.clickhouseUrl));
-  }
-  return new EmbeddedClickHouseEngine(settings.dataDir);
+  const engine =
+    settings.clickhouseUrl !== undefined
+      ? new ServerClickHouseEngine(parseServerUrl(settings.clickhouseUrl))
+      : new EmbeddedClickHouseEngine(settings.dataDir);
+  return new AnswerTrackingEngine(engine);
 }

@@ -3,12 +3,15 @@ import { after } from "node:test";
 /**
  * Loaded into every test file's process (`--import ./test/support/exit-guard.ts` in the test scripts).
  * A file whose tests are all done but which leaves a socket or a timer open never exits, and node's test
- * runner then waits for it forever: one such file held a CI run until its 90-minute limit. After the
- * file's last test, this gives the process `LOYALTY_TEST_EXIT_GRACE_MS` (default 10 s) to exit by itself;
- * otherwise it prints what is still open (so the leak can be found and fixed) and ends the process with
- * the exit code the tests had. The timer is unref'd: a file that closes everything exits at once.
+ * runner then waits for it forever: one such file held a CI run until its 90-minute limit (a cluster
+ * client's slot-refresh timer, since fixed in src/redis/cluster-client.ts). After the file's last test
+ * this gives the process `LOYALTY_TEST_EXIT_GRACE_MS` (default 60 s) to exit by itself; otherwise it
+ * prints what is still open (so the leak can be found and fixed) and ends the process with the exit code
+ * the tests had. The timer is unref'd: a file that closes everything exits at once. The grace is long
+ * because it starts with the first root-level `after` hook (this one, registered before the file's own),
+ * and a file's own root-level cleanups (stopping child processes, say) must not be cut short.
  */
-const graceMs = Number(process.env.LOYALTY_TEST_EXIT_GRACE_MS ?? 10_000);
+const graceMs = Number(process.env.LOYALTY_TEST_EXIT_GRACE_MS ?? 60_000);
 
 after(() => {
   const timer = setTimeout(() => {
@@ -21,7 +24,7 @@ after(() => {
   timer.unref();
 });
 
-/** What keeps the event loop alive: sockets with their addresses, timers with their delay and callback. */
+/** What keeps the event loop alive: sockets with their addresses, child processes, and so on (timers show only in the resource summary). */
 function describeOpen(): string[] {
   const handles = (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles();
   return handles.map((handle) => {
