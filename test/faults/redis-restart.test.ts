@@ -46,9 +46,11 @@ async function runWithRedisKill(policy: Persistence): Promise<RestartRun> {
     LOYALTY_CONFIG: await faultRulesFile(0),
     LOYALTY_PARTITIONS: String(PARTITIONS),
   });
+  // Run in reverse: the API stops while its Redis still answers (with Redis gone first, its orderly
+  // shutdown waits out LOYALTY_SHUTDOWN_TIMEOUT_MS, 15 s per run).
   cleanups.push(
-    () => api.destroy(),
     () => redis.destroy(),
+    () => api.destroy(),
   );
   const tokens = new Map(USERS.map((u) => [u, api.token(u)]));
   let killedAt = 0;
