@@ -64,9 +64,9 @@ function endsCleanly(cluster: Cluster): Cluster {
  * ioredis 6.0.0 refreshes the slot map every `slotsRefreshInterval` by re-arming a timer when each refresh
  * ends. disconnect() and quit() clear the timer, but a refresh in flight at that moment re-arms it when it
  * ends, and from then on every round fails at once (no nodes left) and re-arms again: the process never
- * exits (it held a CI run here until its time limit). Once the client has ended, clear
- * the timer now and again behind any refresh still in flight (its callbacks run in order, after the one
- * that re-arms). Internals are looked up defensively, so a later ioredis without them is left alone.
+ * exits (it held a CI run here until its time limit). Once the client has ended, clear the timer now and
+ * again behind any refresh still in flight (its callbacks run in order, after the one that re-arms).
+ * Internals are looked up defensively, so a later ioredis without them is left alone.
  */
 function stopSlotsRefresh(cluster: Cluster): void {
   const internals = cluster as unknown as { isRefreshing?: boolean; clearNodesRefreshInterval?: () => void };
