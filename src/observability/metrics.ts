@@ -116,7 +116,7 @@ function registerHistoryGauges(registry: Registry, history: MetricsSources["hist
   });
   new Gauge({
     name: "loyalty_clickhouse_up",
-    help: "1 when ClickHouse answered the last readiness probe.",
+    help: "1 when ClickHouse answered a query in the last 5 s, or else the readiness probe.",
     registers: [registry],
     async collect() {
       const ready = await withDeadline(history.ready()).catch(() => undefined);
