@@ -54,9 +54,14 @@ export function openRedis(address: string, options: ClientOptions = {}): RedisCl
   );
 }
 
-/** Makes sure an ended cluster client leaves no slot-refresh timer behind (see stopSlotsRefresh). */
+/**
+ * Makes sure an ended cluster client leaves no slot-refresh timer behind (see stopSlotsRefresh), and so do
+ * its duplicates: BullMQ duplicates the connection it is given for its blocking reads.
+ */
 function endsCleanly(cluster: Cluster): Cluster {
   cluster.on("end", () => stopSlotsRefresh(cluster));
+  const duplicate = cluster.duplicate.bind(cluster);
+  cluster.duplicate = (...args: Parameters<Cluster["duplicate"]>) => endsCleanly(duplicate(...args));
   return cluster;
 }
 
@@ -83,5 +88,7 @@ export function isCluster(redis: RedisClient): redis is Cluster {
 
 /** A new client with the same address and options (e.g. a dedicated pub/sub connection). */
 export function duplicateClient(redis: RedisClient): RedisClient {
-  return isCluster(redis) ? endsCleanly(redis.duplicate()) : redis.duplicate();
+  // Two branches for the types only (each class has its own duplicate signature). A cluster's duplicate
+  // ends cleanly too (endsCleanly).
+  return isCluster(redis) ? redis.duplicate() : redis.duplicate();
 }
