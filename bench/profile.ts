@@ -1,6 +1,9 @@
 /**
- * Profiles the real API under one load phase: `npm run bench:profile -- [--phase action|profile] [--seconds S]`.
- * Starts the bench Redis, the API under `node --cpu-prof`, replays a prebuilt list with wrk (or autocannon),
+ * Profiles the real API under one load phase:
+ * `npm run bench:profile -- [--phase action|profile|notifications] [--seconds S] [--warm S]`.
+ * Starts the bench Redis; with `--warm S` (default 10 for GET phases, 0 for action) first runs POST /action
+ * for S seconds through an unprofiled API, so GETs read profiles with progress as in `npm run bench`.
+ * Then starts the API under `node --cpu-prof`, replays a prebuilt list with wrk (or autocannon),
  * stops the API (the profile is written on exit) and prints the functions with the most self time.
  * Open the .cpuprofile in Chrome DevTools or speedscope for the flame graph.
  */
@@ -12,9 +15,13 @@ import { runAutocannon } from "./generators/autocannon.js";
 import { runWrk } from "./generators/wrk.js";
 import { freePort, startChild, stopChild, waitForHttp } from "./processes/child.js";
 import { startBenchRedis } from "./processes/redis-server.js";
-import { BENCH_CONFIG, PARTITIONS } from "./processes/servers.js";
+import type { LoadSpec } from "./generators/load-result.js";
+import { BENCH_CONFIG, PARTITIONS, startApi } from "./processes/servers.js";
 import { buildRequestFiles } from "./workload/request-list.js";
 import { BENCH_JWT_SECRET, benchUserId } from "./workload/users.js";
+
+/** Users the lists draw from: few enough that every token stays in the verifier's cache. */
+const USERS = 10_000;
 
 interface CpuNode {
   id: number;
@@ -32,6 +39,8 @@ async function main(): Promise<void> {
   const seconds = Number(arg("seconds", "10"));
   const tmp = mkdtempSync(join(tmpdir(), "loyalty-profile-"));
   const redis = await startBenchRedis(tmp);
+  const warm = Number(arg("warm", phase === "action" ? "0" : "10"));
+  if (warm > 0) await warmUp(tmp, redis.url, warm);
   const port = await freePort();
   const env = {
     ...process.env,
@@ -50,18 +59,9 @@ async function main(): Promise<void> {
   await waitForHttp(api, `http://127.0.0.1:${port}/health/ready`, join(tmp, "api.log"), {
     timeoutMs: 120_000,
   });
-  const files = buildRequestFiles(tmp, {
-    name: phase,
-    count: 65_536,
-    seed: 7,
-    drawUser: (r) => benchUserId(Math.floor(r() * 10_000)),
-    shape:
-      phase === "action"
-        ? { kind: "action", idempotentShare: 0.1 }
-        : { kind: "get", path: `/api/loyalty/${phase}` },
-  });
+  const files = requestList(tmp, phase, 7);
   const spec = { port, files, connections: 64, seconds, workers: 1 };
-  const result = arg("generator", "wrk") === "wrk" ? await runWrk(spec) : await runAutocannon(spec);
+  const result = await load(spec);
   console.log(
     `${phase}: ${Math.round(result.rps)} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, non-2xx ${result.non2xx}`,
   );
@@ -80,6 +80,29 @@ async function main(): Promise<void> {
   const file = readdirSync(tmp).find((f) => f.endsWith(".cpuprofile"));
   if (!file) throw new Error("no .cpuprofile written");
   printTop(join(tmp, file));
+}
+
+const load = (spec: LoadSpec) => (arg("generator", "wrk") === "wrk" ? runWrk(spec) : runAutocannon(spec));
+
+function requestList(tmp: string, phase: string, seed: number) {
+  return buildRequestFiles(tmp, {
+    name: `${phase}-${seed}`,
+    count: 65_536,
+    seed,
+    drawUser: (r) => benchUserId(Math.floor(r() * USERS)),
+    shape:
+      phase === "action"
+        ? { kind: "action", idempotentShare: 0.1 }
+        : { kind: "get", path: `/api/loyalty/${phase}` },
+  });
+}
+
+/** POST /action for `seconds` through an API that is not profiled (same Redis and history directory). */
+async function warmUp(tmp: string, redisUrl: string, seconds: number): Promise<void> {
+  const api = await startApi(tmp, redisUrl);
+  const result = await load({ port: api.port, files: requestList(tmp, "action", 3), connections: 64, seconds, workers: 1 });
+  console.log(`warm-up: ${result.completed} actions (${Math.round(result.rps)} req/s)`);
+  await api.stop();
 }
 
 function usec(line: string): number {

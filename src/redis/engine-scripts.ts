@@ -114,12 +114,17 @@ export class EngineScripts {
   }
 
   /**
-   * The fields of a profile hash that GET /profile shows (m:, i:, c:, d:, p:) as a field → value object,
-   * read as one NUL-joined string (lua/read-profile.lua) because decoding an HGETALL reply field by field
-   * is the dominant cost of that route in the Node client.
+   * The fields of a profile hash that GET /profile shows (m:, i:, c:, d:, p:) and their values as one
+   * NUL-joined string (lua/read-profile.lua), because decoding an HGETALL reply field by field is the
+   * dominant cost of that route in the Node client; `rules.profileJson.fromText` renders it as it is.
    */
+  async readProfileText(profileKey: string): Promise<string> {
+    return (await this.run(READ_PROFILE, profileKey)) as string;
+  }
+
+  /** readProfileText's reply as an object: field name → value. */
   async readProfileFields(profileKey: string): Promise<Record<string, string>> {
-    const text = (await this.run(READ_PROFILE, profileKey)) as string;
+    const text = await this.readProfileText(profileKey);
     const fields: Record<string, string> = {};
     if (text === "") return fields;
     const parts = text.split("\0");

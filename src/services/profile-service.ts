@@ -27,7 +27,7 @@ export class ProfileService {
    */
   async json(rules: CompiledRules, userId: string): Promise<string> {
     const key = userKeys(userId, this.partitions).profile;
-    return rules.profileJson(await this.scripts.readProfileFields(key));
+    return rules.profileJson.fromText(await this.scripts.readProfileText(key));
   }
 }
 

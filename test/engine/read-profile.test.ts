@@ -74,7 +74,9 @@ describe("lua/read-profile.lua: the fields GET /profile shows, as one string", (
           .filter((f) => SHOWN.test(f))
           .sort(),
       );
-      assert.equal(rules.profileJson(read), JSON.stringify(profileView(rules, await redis.hgetall(key))));
+      const expected = JSON.stringify(profileView(rules, await redis.hgetall(key)));
+      assert.equal(rules.profileJson(read), expected);
+      assert.equal(rules.profileJson.fromText(await scripts.readProfileText(key)), expected);
     }
   });
 });

@@ -27,6 +27,16 @@ export class Rng {
     return items[this.int(items.length)];
   }
 
+  /** A shuffled copy (Fisher–Yates). */
+  shuffle<T>(items: readonly T[]): T[] {
+    const out = [...items];
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      [out[i], out[j]] = [out[j], out[i]];
+    }
+    return out;
+  }
+
   /** Picks by weight: `[[weight, value], ...]`. */
   weighted<T>(items: readonly (readonly [number, T])[]): T {
     let total = 0;

@@ -1,48 +1,86 @@
 import type { ChallengeDef, MissionDef, RulesConfig } from "./types.js";
 
-/** Renders a stored profile hash as the JSON text of `GET /profile`'s `data`. */
-export type ProfileJson = (hash: Readonly<Record<string, string>>) => string;
-
 type Hash = Readonly<Record<string, string>>;
+
+/** Renders a stored profile as the JSON text of `GET /profile`'s `data`. */
+export interface ProfileJson {
+  /** From the profile hash (HGETALL's fields). */
+  (hash: Hash): string;
+  /**
+   * From lua/read-profile.lua's reply: field names and values, all joined by NUL ("" for a profile never
+   * written). The hot path: no object is built from the reply.
+   */
+  fromText(text: string): string;
+}
 
 /**
  * Compiles `config` into a renderer whose text equals `JSON.stringify(profileView(rules, hash))`
  * (src/services/profile-service.ts, the reference) for every hash. `GET /profile` is the hottest read:
  * building that nested object (UUID keys put it in dictionary mode, template literals build each field
  * name) and serialising it cost ~30 µs a request. Everything that depends only on the config is done
- * here once: hash field names, JSON keys with their escaping, key order. A render only looks fields up,
- * formats numbers and concatenates.
+ * here once: hash field names and their slots, JSON keys with their escaping, key order. A render only
+ * reads slots, formats numbers and concatenates.
  */
 export function compileProfileJson(config: RulesConfig): ProfileJson {
-  const metricFields = config.metrics.map((m) => `m:${m.id}`);
+  // Every hash field the view reads gets a slot; a render first fills `stored` (undefined: absent).
+  const slotOf = new Map<string, number>();
+  const slot = (field: string): number => {
+    let n = slotOf.get(field);
+    if (n === undefined) slotOf.set(field, (n = slotOf.size));
+    return n;
+  };
+  const metricSlots = config.metrics.map((m) => slot(`m:${m.id}`));
   const defaults = config.metrics.map((m) => m.defaultValue);
   const metricKeys = keyed(config.metrics, ":");
   const metricIndex = new Map(config.metrics.map((m, i) => [m.id, i]));
-  const inventory = keyed(config.inventory, ":").map((k) => ({ key: k.key, field: `i:${k.id}` }));
+  const inventory = keyed(config.inventory, ":").map((k) => ({ key: k.key, slot: slot(`i:${k.id}`) }));
   const challenges = keyed(config.challenges, ':{"isCompleted":').map((k) =>
-    compileChallenge(config.challenges[k.index], k.key, metricIndex),
+    compileChallenge(config.challenges[k.index], k.key, metricIndex, slot),
   );
-  // Metric values of the render in progress (metric missions read them). Renders are synchronous, so
-  // no two ever share this scratch.
-  const values = new Float64Array(metricFields.length);
+  const fields = [...slotOf.keys()];
+  // Scratch of the render in progress: the stored values by slot, and the metric values (metric missions
+  // read them). Renders are synchronous, so no two ever share them.
+  const stored: (string | undefined)[] = new Array(fields.length).fill(undefined);
+  const values = new Float64Array(metricSlots.length);
 
-  return (h) => {
-    for (let i = 0; i < metricFields.length; i++) {
-      const v = h[metricFields[i]];
+  const render = (): string => {
+    for (let i = 0; i < metricSlots.length; i++) {
+      const v = stored[metricSlots[i]];
       values[i] = v === undefined ? defaults[i] : Number(v);
     }
     let out = '{"metrics":{';
     for (const k of metricKeys) out += k.key + jsonNumber(values[k.index]);
     out += '},"inventory":{';
     for (const s of inventory) {
-      const v = h[s.field];
+      const v = stored[s.slot];
       // Item ids come from the hash, so they are escaped here; "" means an empty set, as in the reference.
       out += s.key + (v ? JSON.stringify(v.split("\n")) : "[]");
     }
     out += '},"challenges":{';
-    for (const c of challenges) out += renderChallenge(c, h, values);
+    for (const c of challenges) out += renderChallenge(c, stored, values);
     return `${out}}}`;
   };
+
+  const fromHash = (h: Hash): string => {
+    for (let i = 0; i < fields.length; i++) stored[i] = h[fields[i]];
+    return render();
+  };
+  fromHash.fromText = (text: string): string => {
+    stored.fill(undefined);
+    // name NUL value NUL name NUL value ...; names and values never hold NUL (lua/read-profile.lua).
+    let at = 0;
+    while (at < text.length) {
+      const nameEnd = text.indexOf("\0", at);
+      if (nameEnd < 0) break;
+      let valueEnd = text.indexOf("\0", nameEnd + 1);
+      if (valueEnd < 0) valueEnd = text.length;
+      const n = slotOf.get(text.slice(at, nameEnd));
+      if (n !== undefined) stored[n] = text.slice(nameEnd + 1, valueEnd);
+      at = valueEnd + 1;
+    }
+    return render();
+  };
+  return fromHash;
 }
 
 /** A JSON key (with its leading comma and what follows the colon) of one config item. */
@@ -56,8 +94,9 @@ interface Keyed {
 interface MissionSlot {
   /** The id as a JSON string, for missionsCompleted. */
   readonly idJson: string;
-  readonly doneField: string;
-  readonly progressField: string;
+  /** Slots of the mission's `d:` (complete) and `p:` (stored progress) fields. */
+  readonly doneSlot: number;
+  readonly progressSlot: number;
   /** Metric missions: position of their metric in config order; -1 for missions with stored progress. */
   readonly metricIndex: number;
   readonly target: number;
@@ -66,7 +105,7 @@ interface MissionSlot {
 
 interface ChallengeSlot {
   readonly key: string;
-  readonly completedField: string;
+  readonly completedSlot: number;
   readonly missions: readonly MissionSlot[];
   readonly progressKeys: readonly Keyed[];
   /** Scratch: which missions are done, written by the missionsCompleted loop, read by the progress loop. */
@@ -77,36 +116,43 @@ function compileChallenge(
   c: ChallengeDef,
   key: string,
   metricIndex: ReadonlyMap<string, number>,
+  slot: (field: string) => number,
 ): ChallengeSlot {
   return {
     key,
-    completedField: `c:${c.id}`,
-    missions: c.missions.map((m) => compileMission(m, metricIndex)),
+    completedSlot: slot(`c:${c.id}`),
+    missions: c.missions.map((m) => compileMission(m, metricIndex, slot)),
     progressKeys: keyed(c.missions, ":"),
     done: new Uint8Array(c.missions.length),
   };
 }
 
-function compileMission(m: MissionDef, metricIndex: ReadonlyMap<string, number>): MissionSlot {
+function compileMission(
+  m: MissionDef,
+  metricIndex: ReadonlyMap<string, number>,
+  slot: (field: string) => number,
+): MissionSlot {
   const index = m.type === "metric" ? metricIndex.get(m.metricId ?? "") : -1;
   // Validation guarantees the metric exists; a broken invariant must not render as silent zeros.
   if (index === undefined) throw new Error(`mission ${m.id}: unknown metric "${m.metricId}"`);
   return {
     idJson: JSON.stringify(m.id),
-    doneField: `d:${m.id}`,
-    progressField: `p:${m.id}`,
+    doneSlot: slot(`d:${m.id}`),
+    progressSlot: slot(`p:${m.id}`),
     metricIndex: index,
     target: m.target,
     targetJson: jsonNumber(m.target),
   };
 }
 
-function renderChallenge(c: ChallengeSlot, h: Hash, metrics: Float64Array): string {
-  let out = c.key + (h[c.completedField] === undefined ? "false" : "true");
+type Stored = readonly (string | undefined)[];
+
+function renderChallenge(c: ChallengeSlot, stored: Stored, metrics: Float64Array): string {
+  let out = c.key + (stored[c.completedSlot] === undefined ? "false" : "true");
   out += ',"missionsCompleted":[';
   let sep = "";
   for (let i = 0; i < c.missions.length; i++) {
-    const done = h[c.missions[i].doneField] !== undefined;
+    const done = stored[c.missions[i].doneSlot] !== undefined;
     c.done[i] = done ? 1 : 0;
     if (done) {
       out += sep + c.missions[i].idJson;
@@ -115,15 +161,15 @@ function renderChallenge(c: ChallengeSlot, h: Hash, metrics: Float64Array): stri
   }
   out += '],"progress":{';
   for (const k of c.progressKeys) {
-    out += k.key + progressJson(c.missions[k.index], c.done[k.index] === 1, h, metrics);
+    out += k.key + progressJson(c.missions[k.index], c.done[k.index] === 1, stored, metrics);
   }
   return `${out}}}`;
 }
 
 /** Stored progress, or for a metric mission: target once done, else min(metric value, target). */
-function progressJson(m: MissionSlot, done: boolean, h: Hash, metrics: Float64Array): string {
+function progressJson(m: MissionSlot, done: boolean, stored: Stored, metrics: Float64Array): string {
   if (m.metricIndex >= 0) return done ? m.targetJson : jsonNumber(Math.min(metrics[m.metricIndex], m.target));
-  const v = h[m.progressField];
+  const v = stored[m.progressSlot];
   return v === undefined ? "0" : jsonNumber(Number(v));
 }
 

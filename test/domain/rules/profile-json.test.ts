@@ -93,8 +93,13 @@ describe("compiled profile JSON", () => {
       const rng = new Rng(0x5eed);
       for (let i = 0; i < 1500; i++) {
         const h = randomHash(rules, rng);
-        assert.equal(render(h), JSON.stringify(profileView(rules, h)), `case ${i}: ${JSON.stringify(h)}`);
+        const expected = JSON.stringify(profileView(rules, h));
+        assert.equal(render(h), expected, `case ${i}: ${JSON.stringify(h)}`);
+        // The same fields as lua/read-profile.lua sends them, in a shuffled order, NUL-joined.
+        const text = rng.shuffle(Object.entries(h)).flat().join("\0");
+        assert.equal(render.fromText(text), expected, `case ${i} from text: ${JSON.stringify(text)}`);
       }
+      assert.equal(render.fromText(""), JSON.stringify(profileView(rules, {})));
     });
   }
 
