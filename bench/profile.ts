@@ -12,10 +12,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runAutocannon } from "./generators/autocannon.js";
+import type { LoadSpec } from "./generators/load-result.js";
 import { runWrk } from "./generators/wrk.js";
 import { freePort, startChild, stopChild, waitForHttp } from "./processes/child.js";
 import { startBenchRedis } from "./processes/redis-server.js";
-import type { LoadSpec } from "./generators/load-result.js";
 import { BENCH_CONFIG, PARTITIONS, startApi } from "./processes/servers.js";
 import { buildRequestFiles } from "./workload/request-list.js";
 import { BENCH_JWT_SECRET, benchUserId } from "./workload/users.js";
@@ -100,7 +100,13 @@ function requestList(tmp: string, phase: string, seed: number) {
 /** POST /action for `seconds` through an API that is not profiled (same Redis and history directory). */
 async function warmUp(tmp: string, redisUrl: string, seconds: number): Promise<void> {
   const api = await startApi(tmp, redisUrl);
-  const result = await load({ port: api.port, files: requestList(tmp, "action", 3), connections: 64, seconds, workers: 1 });
+  const result = await load({
+    port: api.port,
+    files: requestList(tmp, "action", 3),
+    connections: 64,
+    seconds,
+    workers: 1,
+  });
   console.log(`warm-up: ${result.completed} actions (${Math.round(result.rps)} req/s)`);
   await api.stop();
 }

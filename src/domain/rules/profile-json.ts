@@ -25,9 +25,10 @@ export function compileProfileJson(config: RulesConfig): ProfileJson {
   // Every hash field the view reads gets a slot; a render first fills `stored` (undefined: absent).
   const slotOf = new Map<string, number>();
   const slot = (field: string): number => {
-    let n = slotOf.get(field);
-    if (n === undefined) slotOf.set(field, (n = slotOf.size));
-    return n;
+    const known = slotOf.get(field);
+    if (known !== undefined) return known;
+    slotOf.set(field, slotOf.size);
+    return slotOf.size - 1;
   };
   const metricSlots = config.metrics.map((m) => slot(`m:${m.id}`));
   const defaults = config.metrics.map((m) => m.defaultValue);
