@@ -14,31 +14,75 @@ interface Entry {
 }
 
 /**
- * An LRU keyed by the token string itself: exact match, no hashing on the hot path. Only tokens
- * that passed verification are stored, so an attacker cannot fill it with large junk tokens.
+ * An LRU keyed by the token string itself (exact match, no hashing on the hot path), holding at most
+ * `maxEntries` tokens (0 disables it). Recency is a doubly linked list over slot numbers in typed arrays;
+ * the Map only finds a token's slot, and is never iterated or re-inserted into on a hit. (A Map used as
+ * the LRU itself, deleting and re-inserting on every hit and evicting its first key, leaves deleted
+ * entries that `keys().next()` walks over: a miss in a full cache cost 20–60 µs instead of the ~9 µs of
+ * the signature check.) Only tokens that passed verification are stored, so an attacker cannot fill it
+ * with large junk tokens.
  */
 export function createTokenCache(maxEntries: number): TokenCache {
-  const entries = new Map<string, Entry>();
+  const capacity = Math.max(0, Math.floor(maxEntries));
+  const slotOf = new Map<string, number>();
+  const tokens: (string | undefined)[] = new Array(capacity).fill(undefined);
+  const entries: (Entry | undefined)[] = new Array(capacity).fill(undefined);
+  // Neighbours in recency order, -1 at the ends; head is the most recently used slot.
+  const newer = new Int32Array(capacity).fill(-1);
+  const older = new Int32Array(capacity).fill(-1);
+  let head = -1;
+  let tail = -1;
+  let used = 0;
+  const free: number[] = [];
+
+  const unlink = (i: number): void => {
+    if (newer[i] >= 0) older[newer[i]] = older[i];
+    else head = older[i];
+    if (older[i] >= 0) newer[older[i]] = newer[i];
+    else tail = newer[i];
+    newer[i] = older[i] = -1;
+  };
+  const toFront = (i: number): void => {
+    older[i] = head;
+    newer[i] = -1;
+    if (head >= 0) newer[head] = i;
+    head = i;
+    if (tail < 0) tail = i;
+  };
+  const drop = (i: number): void => {
+    unlink(i);
+    slotOf.delete(tokens[i]!);
+    tokens[i] = entries[i] = undefined;
+  };
+
   return {
     get(token, now) {
-      const entry = entries.get(token);
-      if (entry === undefined) return undefined;
+      const i = slotOf.get(token);
+      if (i === undefined) return undefined;
+      const entry = entries[i]!;
       if (now > entry.expiresAt) {
-        entries.delete(token);
+        drop(i);
+        free.push(i);
         return undefined;
       }
-      // Map keeps insertion order: re-inserting marks the entry most recently used.
-      entries.delete(token);
-      entries.set(token, entry);
+      if (i !== head) {
+        unlink(i);
+        toFront(i);
+      }
       return entry.caller;
     },
     set(token, caller, expiresAt) {
-      if (maxEntries <= 0) return;
-      if (entries.size >= maxEntries && !entries.has(token)) {
-        const oldest = entries.keys().next().value;
-        if (oldest !== undefined) entries.delete(oldest);
+      if (capacity === 0) return;
+      let i = slotOf.get(token);
+      if (i !== undefined) unlink(i);
+      else {
+        i = free.pop() ?? (used < capacity ? used++ : tail);
+        if (tokens[i] !== undefined) drop(i); // the least recently used token makes room
+        tokens[i] = token;
+        slotOf.set(token, i);
       }
-      entries.set(token, { caller, expiresAt });
+      entries[i] = { caller, expiresAt };
+      toFront(i);
     },
   };
 }
