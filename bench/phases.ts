@@ -134,7 +134,7 @@ function progress(r: PhaseResult): void {
   const rate = r.fixedRate ? ` @ ${Math.round(r.fixedRate)} req/s` : "";
   const c = r.cpuUsPerRequest;
   const cpu = c
-    ? `, CPU µs/req server ${c.serverUs.toFixed(1)} redis ${c.redisUs.toFixed(1)} rest ${c.restUs.toFixed(1)}`
+    ? `, CPU µs/req server ${c.serverUs.toFixed(1)}${c.serverMainUs === undefined ? "" : ` (main thread ${c.serverMainUs.toFixed(1)})`} redis ${c.redisUs.toFixed(1)} rest ${c.restUs.toFixed(1)}`
     : "";
   const s = r.settled;
   const waited =

@@ -7,6 +7,11 @@ import { readdirSync, readFileSync } from "node:fs";
  */
 export interface CpuPerRequest {
   readonly serverUs: number;
+  /**
+   * The server's main thread alone (JavaScript, uWS, Redis client); the rest of serverUs is its other
+   * threads (libuv, and in the API the embedded ClickHouse inserting and merging history).
+   */
+  readonly serverMainUs?: number;
   readonly redisUs: number;
   /** Machine busy time minus the two above, per request. */
   readonly restUs: number;
@@ -25,6 +30,15 @@ function statCpuUs(stat: string): number {
 export function processCpuUs(pid: number): number | undefined {
   try {
     return statCpuUs(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+/** utime + stime of a process's main thread, in µs; undefined when /proc has no such thread. */
+function mainThreadCpuUs(pid: number): number | undefined {
+  try {
+    return statCpuUs(readFileSync(`/proc/${pid}/task/${pid}/stat`, "utf8"));
   } catch {
     return undefined;
   }
@@ -93,15 +107,22 @@ export function startCpuSample(
   redisPid: number,
 ): (requests: number) => CpuPerRequest | undefined {
   const s0 = processCpuUs(serverPid);
+  const t0 = mainThreadCpuUs(serverPid);
   const r0 = processCpuUs(redisPid);
   const m0 = machineBusyUs();
   return (requests) => {
     const s1 = processCpuUs(serverPid);
+    const t1 = mainThreadCpuUs(serverPid);
     const r1 = processCpuUs(redisPid);
     const m1 = machineBusyUs();
     if ([s0, r0, m0, s1, r1, m1].some((x) => x === undefined) || requests <= 0) return undefined;
     const server = (s1! - s0!) / requests;
     const redis = (r1! - r0!) / requests;
-    return { serverUs: server, redisUs: redis, restUs: Math.max(0, (m1! - m0!) / requests - server - redis) };
+    return {
+      serverUs: server,
+      serverMainUs: t0 === undefined || t1 === undefined ? undefined : (t1 - t0) / requests,
+      redisUs: redis,
+      restUs: Math.max(0, (m1! - m0!) / requests - server - redis),
+    };
   };
 }
