@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { bareStatement, type ClickHouseEngine, checkedTableName, type JsonRow } from "./engine.js";
 import { leaseSession, type SessionLease } from "./session-registry.js";
+import { mapInSlices } from "./slices.js";
 
 /** ClickHouse in this process through chdb, with data under `dataDir` (LOYALTY_DATA_DIR). */
 export class EmbeddedClickHouseEngine implements ClickHouseEngine {
@@ -19,7 +20,8 @@ export class EmbeddedClickHouseEngine implements ClickHouseEngine {
 
   async insertRows(table: string, rows: readonly JsonRow[]): Promise<void> {
     if (rows.length === 0) return;
-    const payload = Buffer.from(`${rows.map((row) => JSON.stringify(row)).join("\n")}\n`, "utf8");
+    const lines = await mapInSlices(rows, (row) => `${JSON.stringify(row)}\n`);
+    const payload = Buffer.from(lines.join(""), "utf8");
     await this.session().insert({ table: checkedTableName(table), values: payload, format: "JSONEachRow" });
   }
 

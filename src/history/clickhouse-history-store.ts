@@ -1,5 +1,6 @@
 import type { ClickHouseEngine, JsonRow } from "../clickhouse/engine.js";
 import { waitForMutations } from "../clickhouse/mutations.js";
+import { mapInSlices } from "../clickhouse/slices.js";
 import { sqlLiteral } from "../clickhouse/sql-literal.js";
 import {
   type ClusterLayout,
@@ -35,10 +36,8 @@ export class ClickHouseHistoryStore implements HistoryStore {
   async insert(rows: readonly StoredTransaction[]): Promise<void> {
     // One version for the batch: a retry inserts a later version of identical rows, so either copy is right.
     const insertedAt = Date.now();
-    await this.engine.insertRows(
-      TRANSACTIONS_TABLE,
-      rows.map((row) => toTransactionRow(row, insertedAt)),
-    );
+    const values = await mapInSlices(rows, (row) => toTransactionRow(row, insertedAt));
+    await this.engine.insertRows(TRANSACTIONS_TABLE, values);
   }
 
   async page(query: HistoryQuery): Promise<HistoryPage> {
