@@ -6,7 +6,11 @@ describe("mapInSlices", () => {
   it("maps like Array.map, in order, for lengths around the slice size", async () => {
     for (const n of [0, 1, 9, 10, 11, 25]) {
       const items = Array.from({ length: n }, (_, i) => i);
-      assert.deepEqual(await mapInSlices(items, (x) => x * 2, 10), items.map((x) => x * 2), `n=${n}`);
+      assert.deepEqual(
+        await mapInSlices(items, (x) => x * 2, 10),
+        items.map((x) => x * 2),
+        `n=${n}`,
+      );
     }
   });
 
