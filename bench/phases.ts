@@ -24,6 +24,16 @@ export interface PhaseSpec {
   readonly pids: { readonly server: number; readonly redis: number };
 }
 
+/**
+ * Unmeasured load before a server's first phase: `opts.warmup` seconds of `files` from the first
+ * generator. Every server under test gets the same, so no ratio compares a warm process with a cold one.
+ */
+export async function warmUp(opts: BenchOptions, port: number, files: RequestFiles): Promise<void> {
+  if (opts.warmup <= 0) return;
+  const [generate] = generatorsOf(opts);
+  await generate({ port, files, connections: opts.connections, seconds: opts.warmup, workers: opts.workers });
+}
+
 /** Runs one phase with each generator in turn (never together: they would share the CPU). */
 export async function runPhase(
   opts: BenchOptions,
@@ -74,7 +84,7 @@ export async function runBaselines(
   const gens = generatorsOf(opts);
   const results: PhaseResult[] = [];
   for (const server of ["echo", "skeleton"] as const) {
-    await withBaseline(server, tmp, redis, async (spec) => {
+    await withBaseline(opts, server, tmp, redis, lists.post, async (spec) => {
       for (const shape of ["post", "get"] as const) {
         results.push(...(await runPhase(opts, spec(shape, lists[shape]), gens)));
       }
@@ -95,7 +105,7 @@ export async function runSkeletonAtRates(
   rates: readonly { readonly generate: Generator; readonly rate: number }[],
 ): Promise<PhaseResult[]> {
   const results: PhaseResult[] = [];
-  await withBaseline("skeleton", tmp, redis, async (spec) => {
+  await withBaseline(opts, "skeleton", tmp, redis, post, async (spec) => {
     for (const { generate, rate } of rates) {
       results.push(...(await runPhase(opts, spec("post", post), [generate], rate)));
     }
@@ -106,15 +116,21 @@ export async function runSkeletonAtRates(
 type BenchRedisRef = { port: number; pid: number; client: Redis };
 type BaselineSpec = (shape: "post" | "get", files: RequestFiles) => PhaseSpec;
 
-/** Starts a baseline server, runs `body` with a phase-spec maker for it, stops it; flushes the skeleton's db 1. */
+/**
+ * Starts a baseline server, warms it up with `warm`, runs `body` with a phase-spec maker for it, stops it;
+ * flushes the skeleton's db 1.
+ */
 async function withBaseline(
+  opts: BenchOptions,
   server: "echo" | "skeleton",
   tmp: string,
   redis: BenchRedisRef,
+  warm: RequestFiles,
   body: (spec: BaselineSpec) => Promise<void>,
 ): Promise<void> {
   const sut = server === "echo" ? await startEcho(tmp) : await startSkeleton(tmp, redis.port);
   try {
+    await warmUp(opts, sut.port, warm);
     await body((shape, files) => ({
       name: `${server} (${shape.toUpperCase()})`,
       server,

@@ -19,7 +19,14 @@ import {
 } from "./measure/ingestion-lag.js";
 import { countProfiles, meanProfileBytes, usedMemory } from "./measure/redis-memory.js";
 import { readOptions } from "./options.js";
-import { generatorsOf, type PhaseSpec, runBaselines, runPhase, runSkeletonAtRates } from "./phases.js";
+import {
+  generatorsOf,
+  type PhaseSpec,
+  runBaselines,
+  runPhase,
+  runSkeletonAtRates,
+  warmUp,
+} from "./phases.js";
 import { startBenchRedis } from "./processes/redis-server.js";
 import { BENCH_CONFIG, PARTITIONS, type ServerUnderTest, startApi } from "./processes/servers.js";
 import { type BenchResults, type PhaseResult, withRatios, writeResults } from "./report/results.js";
@@ -67,6 +74,7 @@ try {
 
   const memoryBefore = await usedMemory(redis.client);
   api = await startApi(tmp, redis.url);
+  await warmUp(opts, api.port, action);
   const hasHistory = await historyRouteExists(api.port);
   const phase = (name: string, shape: PhaseSpec["shape"], files: typeof action): PhaseSpec => ({
     name,
