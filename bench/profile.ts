@@ -1,6 +1,7 @@
 /**
  * Profiles the real API under one load phase:
- * `npm run bench:profile -- [--phase action|profile|notifications] [--seconds S] [--warm S]`.
+ * `npm run bench:profile -- [--phase action|profile|notifications] [--seconds S] [--warm S] [--users N]`.
+ * Users default to 10,000: few enough that every token stays in the verifier's cache.
  * Starts the bench Redis; with `--warm S` (default 10 for GET phases, 0 for action) first runs POST /action
  * for S seconds through an unprofiled API, so GETs read profiles with progress as in `npm run bench`.
  * Then starts the API under `node --cpu-prof`, replays a prebuilt list with wrk (or autocannon),
@@ -20,8 +21,6 @@ import { BENCH_CONFIG, PARTITIONS, startApi } from "./processes/servers.js";
 import { buildRequestFiles } from "./workload/request-list.js";
 import { BENCH_JWT_SECRET, benchUserId } from "./workload/users.js";
 
-/** Users the lists draw from: few enough that every token stays in the verifier's cache. */
-const USERS = 10_000;
 
 interface CpuNode {
   id: number;
@@ -89,7 +88,7 @@ function requestList(tmp: string, phase: string, seed: number) {
     name: `${phase}-${seed}`,
     count: 65_536,
     seed,
-    drawUser: (r) => benchUserId(Math.floor(r() * USERS)),
+    drawUser: (r) => benchUserId(Math.floor(r() * Number(arg("users", "10000")))),
     shape:
       phase === "action"
         ? { kind: "action", idempotentShare: 0.1 }
