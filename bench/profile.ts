@@ -21,7 +21,6 @@ import { BENCH_CONFIG, PARTITIONS, startApi } from "./processes/servers.js";
 import { buildRequestFiles } from "./workload/request-list.js";
 import { BENCH_JWT_SECRET, benchUserId } from "./workload/users.js";
 
-
 interface CpuNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
