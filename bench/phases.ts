@@ -3,6 +3,7 @@ import { runAutocannon } from "./generators/autocannon.js";
 import type { Generator, LoadResult } from "./generators/load-result.js";
 import { runWrk } from "./generators/wrk.js";
 import { startCpuSample, waitForQuiet } from "./measure/cpu.js";
+import { startRedisCallSample } from "./measure/redis-calls.js";
 import type { BenchOptions } from "./options.js";
 import { startEcho, startSkeleton } from "./processes/servers.js";
 import type { PhaseResult } from "./report/results.js";
@@ -22,6 +23,8 @@ export interface PhaseSpec {
   readonly files: RequestFiles;
   /** Processes whose CPU time is split out per request: the server under test and Redis. */
   readonly pids: { readonly server: number; readonly redis: number };
+  /** An admin connection to the bench Redis, to count the commands each request causes. */
+  readonly redis?: Redis;
 }
 
 /**
@@ -46,6 +49,7 @@ export async function runPhase(
   for (const generate of generators) {
     const settled = await waitForQuiet();
     beforeLoad?.();
+    const calls = spec.redis ? await startRedisCallSample(spec.redis) : undefined;
     const cpu = startCpuSample(spec.pids.server, spec.pids.redis);
     const load: LoadResult = await generate({
       port: spec.port,
@@ -62,6 +66,7 @@ export async function runPhase(
       shape: spec.shape,
       fixedRate: rate,
       cpuUsPerRequest: cpu(load.completed),
+      redisCallsPerRequest: await calls?.(load.completed),
       settled,
     };
     progress(result);
@@ -138,6 +143,7 @@ async function withBaseline(
       port: sut.port,
       files,
       pids: { server: sut.pid, redis: redis.pid },
+      redis: redis.client,
     }));
   } finally {
     await sut.stop();
@@ -152,6 +158,12 @@ function progress(r: PhaseResult): void {
   const cpu = c
     ? `, CPU µs/req server ${c.serverUs.toFixed(1)}${c.serverMainUs === undefined ? "" : ` (main thread ${c.serverMainUs.toFixed(1)})`} redis ${c.redisUs.toFixed(1)} rest ${c.restUs.toFixed(1)}`
     : "";
+  const commands = Object.entries(r.redisCallsPerRequest ?? {})
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 6)
+    .map(([name, n]) => `${name} ${n.toFixed(2)}`)
+    .join(" ");
+  const redisCalls = commands === "" ? "" : `, Redis calls/req ${commands}`;
   const s = r.settled;
   const waited =
     s && (s.ms > 600 || !s.quiet)
@@ -159,6 +171,6 @@ function progress(r: PhaseResult): void {
       : "";
   console.log(
     `  ${r.name}${rate} [${r.generator}]: ${Math.round(r.rps)} req/s, p50 ${r.latencyMs.p50} ms, ` +
-      `p99 ${r.latencyMs.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}${cpu}${waited}`,
+      `p99 ${r.latencyMs.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}${cpu}${redisCalls}${waited}`,
   );
 }

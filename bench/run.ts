@@ -83,6 +83,7 @@ try {
     port: api!.port,
     files,
     pids: { server: api!.pid, redis: redis.pid },
+    redis: redis.client,
   });
   console.log(`API (pid log ${api.logFile}), history route ${hasHistory ? "present" : "absent"}:`);
   for (const generate of generatorsOf(opts)) {

@@ -53,6 +53,7 @@ export async function runScale(
     port,
     files,
     pids,
+    redis,
   });
   const smallRuns = await runPhase(opts, phase(`POST /action @ ${label(smallUsers)} users`, small), gens);
   const largeRuns = await runPhase(

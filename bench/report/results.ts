@@ -5,6 +5,7 @@ import type { AuditReport } from "../audit.js";
 import type { LoadResult } from "../generators/load-result.js";
 import type { CpuPerRequest } from "../measure/cpu.js";
 import type { IngestionLag } from "../measure/ingestion-lag.js";
+import type { RedisCallsPerRequest } from "../measure/redis-calls.js";
 
 /** Where results land: `bench/results/<date>.json`. */
 export const RESULTS_DIR = fileURLToPath(new URL("../results/", import.meta.url));
@@ -21,6 +22,8 @@ export interface PhaseResult extends LoadResult {
   readonly fixedRate?: number;
   /** CPU time per request of the server, Redis and the rest of the machine (bench/measure/cpu.ts). */
   readonly cpuUsPerRequest?: CpuPerRequest;
+  /** Redis commands per request, nested script calls included (bench/measure/redis-calls.ts). */
+  readonly redisCallsPerRequest?: RedisCallsPerRequest;
   /** How long the phase waited for the machine to be quiet first, and whether it got quiet (cpu.ts). */
   readonly settled?: { readonly ms: number; readonly quiet: boolean; readonly busiest?: string };
 }
