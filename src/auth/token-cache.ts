@@ -15,25 +15,24 @@ interface Entry {
 
 /**
  * An LRU keyed by the token string itself (exact match, no hashing on the hot path), holding at most
- * `maxEntries` tokens (0 disables it). Recency is a doubly linked list over slot numbers in typed arrays;
- * the Map only finds a token's slot, and is never iterated or re-inserted into on a hit. (A Map used as
- * the LRU itself, deleting and re-inserting on every hit and evicting its first key, leaves deleted
- * entries that `keys().next()` walks over: a miss in a full cache cost 20–60 µs instead of the ~9 µs of
- * the signature check.) Its slot arrays are allocated up front, ~24 bytes per slot (2.4 MB for the
- * default 100,000) before the tokens themselves. Only tokens that passed verification are stored, so an
- * attacker cannot fill it with large junk tokens.
+ * `maxEntries` tokens (0 disables it). Recency is a doubly linked list over slot numbers; the Map only
+ * finds a token's slot, and is never iterated or re-inserted into on a hit. (A Map used as the LRU
+ * itself, deleting and re-inserting on every hit and evicting its first key, leaves deleted entries that
+ * `keys().next()` walks over: a miss in a full cache cost 20–60 µs instead of the ~9 µs of the signature
+ * check.) Slots are added as tokens arrive, so a large `maxEntries` costs nothing until it fills. Only
+ * tokens that passed verification are stored, so an attacker cannot fill it with large junk tokens.
  */
 export function createTokenCache(maxEntries: number): TokenCache {
   const capacity = Math.max(0, Math.floor(maxEntries));
   const slotOf = new Map<string, number>();
-  const tokens: (string | undefined)[] = new Array(capacity).fill(undefined);
-  const entries: (Entry | undefined)[] = new Array(capacity).fill(undefined);
-  // Neighbours in recency order, -1 at the ends; head is the most recently used slot.
-  const newer = new Int32Array(capacity).fill(-1);
-  const older = new Int32Array(capacity).fill(-1);
+  // By slot: the token, its entry, and its neighbours in recency order (-1 at the ends). Head is the
+  // most recently used slot. Small integers in plain arrays stay unboxed in V8.
+  const tokens: (string | undefined)[] = [];
+  const entries: (Entry | undefined)[] = [];
+  const newer: number[] = [];
+  const older: number[] = [];
   let head = -1;
   let tail = -1;
-  let used = 0;
   const free: number[] = [];
 
   const unlink = (i: number): void => {
@@ -54,6 +53,13 @@ export function createTokenCache(maxEntries: number): TokenCache {
     unlink(i);
     slotOf.delete(tokens[i]!);
     tokens[i] = entries[i] = undefined;
+  };
+  const newSlot = (): number => {
+    tokens.push(undefined);
+    entries.push(undefined);
+    newer.push(-1);
+    older.push(-1);
+    return tokens.length - 1;
   };
 
   return {
@@ -77,7 +83,7 @@ export function createTokenCache(maxEntries: number): TokenCache {
       let i = slotOf.get(token);
       if (i !== undefined) unlink(i);
       else {
-        i = free.pop() ?? (used < capacity ? used++ : tail);
+        i = free.pop() ?? (tokens.length < capacity ? newSlot() : tail);
         if (tokens[i] !== undefined) drop(i); // the least recently used token makes room
         tokens[i] = token;
         slotOf.set(token, i);

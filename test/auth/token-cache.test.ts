@@ -90,3 +90,11 @@ describe("token cache", () => {
     assert.deepEqual(cache.get("b", 0), caller("b"));
   });
 });
+
+describe("token cache size", () => {
+  it("a very large maxEntries allocates nothing up front and works as any other", () => {
+    const cache = createTokenCache(1e12);
+    cache.set("t", { userId: "u" }, Number.MAX_SAFE_INTEGER);
+    assert.deepEqual(cache.get("t", 0), { userId: "u" });
+  });
+});
