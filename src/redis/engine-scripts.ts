@@ -122,16 +122,6 @@ export class EngineScripts {
     return (await this.run(READ_PROFILE, profileKey)) as string;
   }
 
-  /** readProfileText's reply as an object: field name → value. */
-  async readProfileFields(profileKey: string): Promise<Record<string, string>> {
-    const text = await this.readProfileText(profileKey);
-    const fields: Record<string, string> = {};
-    if (text === "") return fields;
-    const parts = text.split("\0");
-    for (let i = 0; i + 1 < parts.length; i += 2) fields[parts[i]] = parts[i + 1];
-    return fields;
-  }
-
   /** Takes (or re-reads) the code reserved for this user from a unique coupon's pool; null when empty. */
   async claimCoupon(couponId: string, userId: string): Promise<string | null> {
     const k = couponPoolKeys(couponId);
