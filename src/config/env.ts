@@ -25,6 +25,11 @@ export interface Settings {
     readonly jwksCacheTtlMs?: number;
     /** Give up on a JWKS request after this long (JWT_JWKS_TIMEOUT_MS); unset: the verifier's default (2 s). */
     readonly jwksTimeoutMs?: number;
+    /**
+     * Verified tokens remembered per process (JWT_TOKEN_CACHE_SIZE; 0 turns the cache off); unset: the
+     * verifier's default (100,000). Size it to the users active within a few minutes.
+     */
+    readonly tokenCacheSize?: number;
   };
   readonly adminApiKey?: string;
   readonly clickhouseUrl?: string;
@@ -95,6 +100,7 @@ export function readSettings(env: Env = process.env, role: "api" | "worker" = "a
     audience: str("JWT_AUDIENCE"),
     jwksCacheTtlMs: optionalInt("JWT_JWKS_CACHE_TTL_MS", 1000, 86_400_000),
     jwksTimeoutMs: optionalInt("JWT_JWKS_TIMEOUT_MS", 100, 60_000),
+    tokenCacheSize: optionalInt("JWT_TOKEN_CACHE_SIZE", 0, 100_000_000),
   };
   if (role === "api" && !jwt.secret && !jwt.publicKeyPem && !jwt.jwksUrl) {
     problems.push("JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URL: one is required to verify user tokens");

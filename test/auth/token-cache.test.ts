@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { AUTH_DEFAULTS, resolveAuthSettings } from "../../src/auth/settings.js";
 import { createTokenCache } from "../../src/auth/token-cache.js";
+import { readSettings } from "../../src/config/env.js";
 
 const caller = (userId: string) => ({ userId });
 const FAR = Number.MAX_SAFE_INTEGER;
@@ -96,5 +98,28 @@ describe("token cache size", () => {
     const cache = createTokenCache(1e12);
     cache.set("t", { userId: "u" }, Number.MAX_SAFE_INTEGER);
     assert.deepEqual(cache.get("t", 0), { userId: "u" });
+  });
+});
+
+describe("JWT_TOKEN_CACHE_SIZE", () => {
+  const base = { JWT_SECRET: "0123456789abcdef" };
+
+  it("sizes the verifier's cache; unset keeps the default; 0 turns it off", () => {
+    assert.equal(resolveAuthSettings(readSettings(base).jwt).tokenCacheSize, AUTH_DEFAULTS.tokenCacheSize);
+    const sized = readSettings({ ...base, JWT_TOKEN_CACHE_SIZE: "2000000" }).jwt;
+    assert.equal(resolveAuthSettings(sized).tokenCacheSize, 2_000_000);
+    assert.equal(
+      resolveAuthSettings(readSettings({ ...base, JWT_TOKEN_CACHE_SIZE: "0" }).jwt).tokenCacheSize,
+      0,
+    );
+  });
+
+  it("refuses a value that is not a whole number in range, naming the variable", () => {
+    for (const bad of ["-1", "1.5", "lots", "100000001"])
+      assert.throws(
+        () => readSettings({ ...base, JWT_TOKEN_CACHE_SIZE: bad }),
+        /JWT_TOKEN_CACHE_SIZE: must be an integer in \[0, 100000000\]/,
+        bad,
+      );
   });
 });
