@@ -18,6 +18,7 @@ import { Redis } from "ioredis";
 import { loadLuaFunction } from "../src/redis/lua-source.js";
 import { runAutocannon } from "./generators/autocannon.js";
 import { runWrk } from "./generators/wrk.js";
+import { commandStats } from "./measure/redis-calls.js";
 import { hasWrk } from "./options.js";
 import { startBenchRedis } from "./processes/redis-server.js";
 import { startApi } from "./processes/servers.js";
@@ -50,13 +51,16 @@ async function capture(): Promise<void> {
   const monitor = await admin.monitor();
   monitor.on("error", () => {}); // the monitor connection drops when the bench Redis stops
   let calls = 0;
+  let recording = true;
   monitor.on("monitor", (_time: string, args: string[]) => {
-    if (String(args[0]).toLowerCase() !== "fcall") return;
+    // Calls still in flight when the load ends arrive after it: the capture stops where the file ends.
+    if (!recording || String(args[0]).toLowerCase() !== "fcall") return;
     calls++;
     file.write(`${JSON.stringify(args.slice(1))}\n`);
   });
   const spec = { port: api.port, files, connections: 64, seconds: Number(arg("seconds", "8")), workers: 1 };
   const load = await (hasWrk() ? runWrk(spec) : runAutocannon(spec));
+  recording = false;
   monitor.disconnect();
   admin.disconnect();
   await new Promise((resolve) => file.end(resolve));
@@ -96,20 +100,18 @@ async function replay(): Promise<void> {
   }
   await flush();
   const wallMs = performance.now() - started;
-  const stats = (await r.info("commandstats"))
-    .split("\n")
-    .map((l) => /^cmdstat_([^:]+):calls=(\d+),usec=(\d+),usec_per_call=([\d.]+)/.exec(l.trim()))
-    .filter(
-      (m): m is RegExpExecArray =>
-        m !== null && !["function|load", "config|resetstat", "info"].includes(m[1]),
-    )
-    .sort((a, b) => Number(b[3]) - Number(a[3]));
+  const stats = [...(await commandStats(r))]
+    .filter(([name]) => !["function|load", "config|resetstat"].includes(name))
+    .sort((a, b) => b[1].usec - a[1].usec);
   console.log(
     `${calls} calls replayed in ${Math.round(wallMs)} ms; replies: ${[...codes].map(([k, n]) => `${k} ×${n}`).join(", ")}`,
   );
-  for (const [, name, n, usec, perCall] of stats) {
-    const share = name === "fcall" ? "" : ` (${(Number(usec) / calls).toFixed(2)} µs per FCALL)`;
-    console.log(`  ${name.padEnd(12)} ${n.padStart(8)} calls ${perCall.padStart(8)} µs each${share}`);
+  for (const [name, s] of stats) {
+    const share = name === "fcall" ? "" : ` (${(s.usec / calls).toFixed(2)} µs per FCALL)`;
+    const each = (s.usec / s.calls).toFixed(2);
+    console.log(
+      `  ${name.padEnd(12)} ${String(s.calls).padStart(8)} calls ${each.padStart(8)} µs each${share}`,
+    );
   }
   await redis.stop();
 }

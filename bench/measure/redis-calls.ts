@@ -3,11 +3,12 @@ import type { Redis } from "ioredis";
 /** Calls per request of each Redis command a phase ran, nested script calls included (`xadd` inside an FCALL). */
 export type RedisCallsPerRequest = Readonly<Record<string, number>>;
 
-async function commandCalls(redis: Redis): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
+/** Calls and total µs of each command since Redis started or CONFIG RESETSTAT (INFO commandstats). */
+export async function commandStats(redis: Redis): Promise<Map<string, { calls: number; usec: number }>> {
+  const out = new Map<string, { calls: number; usec: number }>();
   for (const line of (await redis.info("commandstats")).split("\n")) {
-    const m = /^cmdstat_([^:]+):calls=(\d+)/.exec(line.trim());
-    if (m && m[1] !== "info") out.set(m[1], Number(m[2]));
+    const m = /^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/.exec(line.trim());
+    if (m && m[1] !== "info") out.set(m[1], { calls: Number(m[2]), usec: Number(m[3]) });
   }
   return out;
 }
@@ -20,13 +21,13 @@ async function commandCalls(redis: Redis): Promise<Map<string, number>> {
 export async function startRedisCallSample(
   redis: Redis,
 ): Promise<(requests: number) => Promise<RedisCallsPerRequest | undefined>> {
-  const before = await commandCalls(redis);
+  const before = await commandStats(redis);
   return async (requests) => {
     if (requests <= 0) return undefined;
-    const after = await commandCalls(redis);
+    const after = await commandStats(redis);
     const perRequest: Record<string, number> = {};
-    for (const [name, calls] of after) {
-      const rate = (calls - (before.get(name) ?? 0)) / requests;
+    for (const [name, { calls }] of after) {
+      const rate = (calls - (before.get(name)?.calls ?? 0)) / requests;
       if (rate >= 0.01) perRequest[name] = rate;
     }
     return perRequest;
