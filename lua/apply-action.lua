@@ -16,17 +16,20 @@
     ARGV[3] "1" when KEYS[3] is a real idempotency key, else ""
     ARGV[4] rate-limit count (0 = no limit)
     ARGV[5] rate-limit window in ms
-    ARGV[6] matched missions in config order, JSON [[missionId, value, fragmentArgv, challengeId, type,
-            target, position, sequential 0|1, priorMissionIds?], ...] (src/domain/match.ts)
+    ARGV[6] matched missions in config order, flat JSON [fragmentArgv, position, value, ...]: the
+            mission at `position` in the challenge fragment at ARGV index `fragmentArgv` of the rules
+            block, advanced by `value` (src/domain/match.ts matchedArgument)
     ARGV[7] unused ("")
     ARGV[8..] the rules block (src/domain/rules/engine-blob.ts); absent on the first call
 
-  The first call ships no rules: it advances progress when nothing completes (the common case). When a
-  mission would complete it reads the rules from KEYS[7], a copy of this action's rules block kept per
-  partition (the id is a hash of the block's content, so a config change gets new keys), and runs the
-  full engine in the same call. Only when that copy is missing (first completion in this partition since
-  the config was loaded, or after its 7-day expiry) does it return code 3; the caller then ships the block,
-  and this script stores it in KEYS[7] for the next calls.
+  The first call ships no rules. It reads them from KEYS[7], a copy of this action's rules block kept per
+  partition (the id is a hash of the block's content, so a config change gets new keys), and decodes each
+  piece once per Redis process (the Function library's cache): the matched missions' challenge fragments
+  to advance progress, and when a mission would complete, whatever else the full engine needs, in the
+  same call. Only when a piece is needed that is neither decoded yet nor in that copy (the copy is
+  missing: first call in this partition since the config was loaded, a Redis restart without persistence,
+  or its 7-day expiry) does it return code 3; the caller then ships the block, and this script stores it
+  in KEYS[7] for the next calls.
 
   Loaded as a Redis Function (FUNCTION LOAD, called with FCALL), not EVAL: the loader
   (src/redis/lua-source.ts) wraps this file in a function and hoists `--- @library` includes to the
@@ -37,8 +40,8 @@
             grants now awaiting a unique code (TypeScript serves them with claim-coupon.lua, fulfill-coupon.lua)
     code 1  idempotent replay: text = the stored answer
     code 2  rate limited: text = milliseconds until the window ends
-    code 3  a mission would complete, the rules were not sent and KEYS[7] does not hold them: nothing
-            was written (not even the rate-limit charge); call again with the rules block
+    code 3  the call needs rules that were not sent and that KEYS[7] does not hold: nothing was written
+            (not even the rate-limit charge); call again with the rules block
 ]]
 local userKey, notifKey, idemKey, rlKey, streamKey, pendKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local rulesKey = KEYS[7]
@@ -66,27 +69,39 @@ if ARGV[6] == "[]" then
   return { 0, "[]", "" }
 end
 -- Function definitions cost time on every call, so each tier defines only what it uses.
+--- @include "includes/rules"
 --- @include "includes/profile-fields"
 --- @include "includes/mission-progress"
-local matched = cjson.decode(ARGV[6])
+-- Matched entries {mission, value, fragmentArgv, challenge, position} (includes/mission-progress.lua).
+local flat = cjson.decode(ARGV[6])
+local fis = {}
+for i = 1, #flat, 3 do fis[#fis + 1] = flat[i] end
+if not fragmentsReadable(fis) then return { 3, "", "" } end
+local matched = {}
+for i = 1, #flat, 3 do
+  local fi, pos = flat[i], flat[i + 1]
+  local c = challengeRules(fi)
+  matched[#matched + 1] = { c[5][pos], flat[i + 2], fi, c, pos }
+end
 local fields = { "seq" }
 for _, e in ipairs(matched) do matchedFields(e, fields) end
 prefetch(fields)
 
--- Progress-only pass: without the rules block, advance what can be advanced. Writes are buffered, so
--- when a mission would complete nothing has been written yet: the buffers are dropped and the full engine
--- below starts afresh with the cached rules, or the caller retries with the block (code 3).
+-- Progress-only pass: advance what can be advanced with the matched missions' fragments alone. Writes
+-- are buffered, so when a mission would complete nothing has been written yet: the buffers are dropped
+-- and the full engine below starts afresh with the cached rules, or the caller retries with the block
+-- (code 3).
 if ARGV[RULES_PRESENT_ARGV] == nil then
   local completes = false
   for _, e in ipairs(matched) do
-    local mid = e[1]
-    if getField("d:" .. mid) == false and getField("c:" .. e[4]) == false and priorComplete(e) then
-      local p, changed = nextProgress(mid, e[5], e[2])
-      if p >= e[6] then
+    local m = e[1]
+    if getField(m.df) == false and getField(e[4].cf) == false and priorComplete(e) then
+      local p, changed = nextProgress(m, e[2])
+      if p >= m[3] then
         completes = true
         break
       end
-      if changed then setField("p:" .. mid, p) end
+      if changed then setField(m.pf, p) end
     end
   end
   if not completes then
@@ -114,7 +129,6 @@ end
 
 --- @include "includes/json"
 --- @include "includes/transaction"
---- @include "includes/rules"
 --- @include "includes/profile-state"
 --- @include "includes/rewards"
 --- @include "includes/progress"

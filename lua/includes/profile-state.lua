@@ -16,12 +16,13 @@ local function metricValue(id)
   return v
 end
 
-local function isMissionDone(mid)
-  return getField("d:" .. mid) ~= false
+-- m: a decoded mission, c: a decoded challenge fragment (includes/rules.lua names their fields).
+local function isMissionDone(m)
+  return getField(m.df) ~= false
 end
 
-local function isChallengeDone(cid)
-  return getField("c:" .. cid) ~= false
+local function isChallengeDone(c)
+  return getField(c.cf) ~= false
 end
 
 local function openTx(ttype, cid)
@@ -42,7 +43,7 @@ end
 local function priorDone(c, ix)
   local missions = c[5]
   for i = 1, ix - 1 do
-    if not isMissionDone(missions[i][1]) then return false end
+    if not isMissionDone(missions[i]) then return false end
   end
   return true
 end

@@ -8,17 +8,17 @@ local touchedChallenges = {}
 local function checkChallenge(fi)
   local c = challengeRules(fi)
   for _, m in ipairs(c[5]) do
-    if not isMissionDone(m[1]) then return end
+    if not isMissionDone(m) then return end
   end
   local cid = c[1]
-  setField("c:" .. cid, 1)
+  setField(c.cf, 1)
   local tx = openTx("challengeCompleted", cid)
   tx.note = noteAt(c[4])
   grantRewards(tx, c)
 end
 
 local function completeMission(m, fi)
-  setField("d:" .. m[1], 1)
+  setField(m.df, 1)
   local tx = openTx("missionCompleted", challengeRules(fi)[1])
   tx.mid = m[1]
   tx.note = noteAt(m[5])
@@ -28,13 +28,13 @@ end
 
 -- e is a matched entry (includes/mission-progress.lua).
 local function advanceMission(e)
-  local mid, fi = e[1], e[3]
-  if isMissionDone(mid) or isChallengeDone(e[4]) then return end
+  local m = e[1]
+  if isMissionDone(m) or isChallengeDone(e[4]) then return end
   if not priorComplete(e) then return end
-  local p, changed = nextProgress(mid, e[5], e[2])
-  if changed then setField("p:" .. mid, p) end
+  local p, changed = nextProgress(m, e[2])
+  if changed then setField(m.pf, p) end
   -- Checked even when p did not move: a config change may have lowered the target below it.
-  if p >= e[6] then completeMission(challengeRules(fi)[5][e[7]], fi) end
+  if p >= m[3] then completeMission(m, e[3]) end
 end
 
 -- Metric missions to evaluate this round, as {missionId, fragmentArgv, order}, in config order.
@@ -72,7 +72,7 @@ local function runMetricCascade()
       local c = challengeRules(fi)
       local ix = c.pos[mid]
       local m = c[5][ix]
-      if not isMissionDone(mid) and not isChallengeDone(c[1]) and inWindow(c)
+      if not isMissionDone(m) and not isChallengeDone(c) and inWindow(c)
         and (c[2] ~= 1 or priorDone(c, ix)) and metricValue(m[6]) >= m[3] then
         completeMission(m, fi)
       end

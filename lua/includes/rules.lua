@@ -39,15 +39,31 @@ local function rulesTable(i)
   return t
 end
 
--- A challenge fragment by ARGV index, with a missionId → position index built when it is decoded.
+-- A challenge fragment by ARGV index. Built once when it is decoded: a missionId → position index, and
+-- the profile field names of the challenge (c.cf = "c:<id>") and of each mission (m.df, m.pf, m.sf =
+-- "d:", "p:", "s:" .. missionId), so a call that reads or writes them concatenates nothing.
 local function challengeRules(fi)
   local c = decoded[fi]
   if c == nil then
     c = cjson.decode(rulesArg(fi))
     local pos = {}
-    for ix, m in ipairs(c[5]) do pos[m[1]] = ix end
+    for ix, m in ipairs(c[5]) do
+      pos[m[1]] = ix
+      m.df, m.pf, m.sf = "d:" .. m[1], "p:" .. m[1], "s:" .. m[1]
+    end
     c.pos = pos
+    c.cf = "c:" .. c[1]
     decoded[fi] = c
   end
   return c
+end
+
+-- True when every fragment named in `fis` can be read in this call: already decoded, shipped in ARGV,
+-- or in the partition's copy of the block (rulesKey). False means "call again with the block".
+local function fragmentsReadable(fis)
+  if rulesInArgv then return true end
+  for _, fi in ipairs(fis) do
+    if decoded[fi] == nil then return redis.call("EXISTS", rulesKey) == 1 end
+  end
+  return true
 end

@@ -1,17 +1,15 @@
 import { periodIndex } from "./period.js";
 import type { ActionData, CompiledAction } from "./rules/compiled.js";
 
-/** One mission an action advances, with the value the engine needs (docs/engine.md "Inputs"). */
+/**
+ * One mission an action advances, with the value the engine needs (docs/engine.md "Inputs"), and where the
+ * Lua engine finds the mission in the action's rules block: its challenge's fragment and its position there.
+ */
 export type MatchedMission = readonly [
   missionId: string,
   value: number | string,
   fragmentArgv: number,
-  challengeId: string,
-  type: string,
-  target: number,
   position: number,
-  sequential: 0 | 1,
-  priorMissionIds?: readonly string[],
 ];
 
 /**
@@ -32,12 +30,21 @@ export function matchMissions(
     if (!m.matches(data)) continue;
     const value = missionValue(m.def.type, m.def.property, m.def.period, data, now, tz);
     if (value === undefined) continue;
-    // The static facts ride along so the engine can advance progress without decoding any rules.
-    const fragment = action.engine.fragmentOf.get(m.challenge.id)!;
-    const entry = [m.def.id, value, fragment, m.challenge.id, m.def.type, m.def.target, m.index + 1] as const;
-    out.push(m.challenge.sequential ? [...entry, 1, m.priorIds] : [...entry, 0]);
+    out.push([m.def.id, value, action.engine.fragmentOf.get(m.challenge.id)!, m.index + 1]);
   }
   return out;
+}
+
+/**
+ * The matched list as apply-action.lua reads it (ARGV[6]): flat JSON `[fragmentArgv, position, value, ...]`.
+ * The script finds every static fact of a mission (ids, type, target, the sequential rule) in its decoded
+ * rules block, so the call carries no ids and the script builds no field names from them.
+ */
+export function matchedArgument(matched: readonly MatchedMission[]): string {
+  if (matched.length === 0) return "[]";
+  const flat: (number | string)[] = [];
+  for (const [, value, fragment, position] of matched) flat.push(fragment, position, value);
+  return JSON.stringify(flat);
 }
 
 function missionValue(

@@ -23,7 +23,7 @@ export interface ApplyActionArgs {
   readonly idempotencyKey?: string;
   readonly rateLimit?: { readonly count: number; readonly windowMs: number };
   readonly engine: EngineTables;
-  /** JSON text of the matched missions, `[[missionId, value, fragmentArgv], ...]` (src/domain/match.ts). */
+  /** The matched missions, flat JSON `[fragmentArgv, position, value, ...]` (`matchedArgument`, src/domain/match.ts). */
   readonly matchedJson: string;
 }
 
@@ -72,9 +72,9 @@ export class EngineScripts {
   constructor(private readonly redis: RedisClient) {}
 
   /**
-   * Applies one action atomically. The first call ships no rules: it advances progress when nothing
-   * completes, which is the common case, and completes missions with the partition's cached copy of the
-   * rules block. Only when that copy is missing (code 3, nothing written) does a second call ship the
+   * Applies one action atomically. The first call ships no rules: the script reads what it needs from
+   * the partition's cached copy of the rules block (decoded once per Redis process). Only when that copy
+   * is missing and the pieces are not decoded yet (code 3, nothing written) does a second call ship the
    * block, which the script then caches; the script is atomic per call and the second one starts afresh.
    */
   async applyAction(a: ApplyActionArgs): Promise<ApplyOutcome> {

@@ -1,6 +1,6 @@
 import { parseActionBody } from "../domain/action-body.js";
 import { AppError } from "../domain/errors.js";
-import { matchMissions } from "../domain/match.js";
+import { matchedArgument, matchMissions } from "../domain/match.js";
 import type { ActionData, CompiledAction } from "../domain/rules/compiled.js";
 import { actionOutcomes } from "../observability/engine-counts.js";
 import type { ApplyOutcome, EngineScripts } from "../redis/engine-scripts.js";
@@ -62,7 +62,7 @@ export class ActionService {
           idempotencyKey: cmd.idempotencyKey,
           rateLimit: limit,
           engine: cmd.action.engine,
-          matchedJson: JSON.stringify(matched),
+          matchedJson: matchedArgument(matched),
         });
       } catch (err) {
         actionOutcomes.error++; // metrics: Redis away or a script error (503 or 500 for the caller)

@@ -14,6 +14,7 @@ metrics:
   - { id: points, title: Points, defaultValue: 0 }
 actions:
   - { id: tap, reportedBy: [client] }
+  - { id: swipe, reportedBy: [client] }
 challenges:
   - id: first-tap
     title: First tap
@@ -24,6 +25,13 @@ challenges:
     title: Twenty points
     missions: [ { id: reach-20, title: Reach 20, type: metric, metricId: points, target: 20 } ]
     rewards: [ { type: metric, metricId: points, metricQuantity: 1 } ]
+  - id: swiper
+    title: Swiper
+    sequential: true
+    missions:
+      - { id: swipe-3, title: Swipe 3 times, type: count, action: swipe, target: 3 }
+      - { id: swipe-5, title: Swipe 5 more times, type: count, action: swipe, target: 5 }
+    rewards: []
 `);
 
 /** `count` distinct user ids that share partition `p`. */
@@ -93,6 +101,47 @@ describe("the per-partition copy of an action's rules block (lua/apply-action.lu
     assert.ok((await tap(b)).includes("challengeCompleted"));
     assert.equal(shipped() - before, 1);
     assert.equal(await s.redis.exists(key), 1);
+  });
+
+  test("progress without a completion reads the matched missions' fragments: from the decoded cache, the copy, or a shipped block", async () => {
+    const [a, b, c] = usersIn(1, 3);
+    const swipe = RULES.actions.get("swipe")!.engine;
+    const key = userKeys(a, PARTITIONS).rules(swipe.id);
+    const { name } = loadLuaFunction("apply-action", 7);
+    const forget = () => Promise.all(mastersOf(s.redis).map((m) => m.call("FUNCTION", "DELETE", name)));
+    const swipeAs = async (userId: string) => {
+      const res = await call(s, "POST", "/api/loyalty/action", {
+        token: s.token(userId),
+        body: { action: "swipe" },
+      });
+      assert.equal(res.status, 200);
+      assert.deepEqual(res.body.data.transactions, [], "progress only");
+    };
+    const progress = (userId: string) =>
+      s.redis.hmget(userKeys(userId, PARTITIONS).profile, "p:swipe-3", "p:swipe-5");
+
+    // Nothing decoded (the library was just loaded again) and no copy: the call asks for the block once.
+    await forget();
+    const before = shipped();
+    await swipeAs(a);
+    assert.equal(shipped() - before, 1, "code 3, then a call with the block");
+    assert.equal(await s.redis.exists(key), 1, "the shipped block is stored as the partition's copy");
+    // Decoded by that call: no block needed even without the copy.
+    await s.redis.del(key);
+    await swipeAs(a);
+    assert.equal(shipped() - before, 1);
+    // Not decoded, but the copy is there: read from it.
+    await swipeAs(b);
+    await forget();
+    await s.redis.del(key);
+    await swipeAs(b); // ships again (and stores the copy)
+    await forget();
+    await swipeAs(c); // decodes from the copy
+    assert.equal(shipped() - before, 2);
+    // Sequential: the second mission waits for the first.
+    assert.deepEqual(await progress(a), ["2", null]);
+    assert.deepEqual(await progress(b), ["2", null]);
+    assert.deepEqual(await progress(c), ["1", null]);
   });
 
   test("the engine library is loaded on demand: deleted from the server, the next action reloads it", async () => {

@@ -58,8 +58,7 @@ function compileActions(config: RulesConfig): Map<string, CompiledAction> {
       if (def.type === "metric" || def.action === undefined) return;
       const matches: (data: ActionData) => boolean = compileWhere(def.where);
       const list = missionsByAction.get(def.action) ?? [];
-      const priorIds = Object.freeze(challenge.missions.slice(0, index).map((m) => m.id));
-      list.push(Object.freeze({ def, challenge, index, priorIds, matches }));
+      list.push(Object.freeze({ def, challenge, index, matches }));
       missionsByAction.set(def.action, list);
     });
   }

@@ -20,10 +20,8 @@ export type ActionData = Record<string, Scalar>;
 export interface CompiledMission {
   readonly def: MissionDef;
   readonly challenge: ChallengeDef;
-  /** Position of the mission inside its challenge (sequential challenges use it). */
+  /** Position of the mission inside its challenge, from 0 (the engine finds it there in the rules block). */
   readonly index: number;
-  /** Ids of the missions listed before this one in its challenge (the sequential rule checks them). */
-  readonly priorIds: readonly string[];
   /** True when the action's data satisfies the mission's `where` (always true without one). */
   readonly matches: (data: ActionData) => boolean;
 }
