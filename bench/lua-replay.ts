@@ -1,14 +1,17 @@
 /**
  * A deterministic benchmark of the engine's Lua (lua/apply-action.lua), without HTTP or Node in the way:
  *   npm run bench:lua -- capture [--seconds S] [--users N] [--out FILE]
- *   npm run bench:lua -- replay [FILE]
+ *   npm run bench:lua -- replay [FILE] [--by-kind]
  * `capture` runs the API under POST /action load (the bench's action mix) and records every engine FCALL
  * it sends (Redis MONITOR) as JSON lines. `replay` starts an empty Redis, loads the engine Function from
  * the current lua/, sends the captured calls in their order (64 per pipeline) and prints Redis's own
  * time per call (INFO commandstats) with the nested commands, and the reply codes. Replaying the same
  * file against two versions of lua/ compares them on identical work: an empty Redis given the same calls
  * in the same order reaches the same states. (A capture holds the function name of the code that made
- * it; replay calls the current one, so the arguments must keep their format.)
+ * it; replay calls the current one, so the arguments must keep their format: captures made before the
+ * matched list became `[fragmentArgv, position, value, ...]` do not replay.) `--by-kind` also times every
+ * call (SLOWLOG at 0 µs) and groups them by what they did: nothing matched, progress with N matched
+ * missions, completions with N transactions, code 3.
  */
 import { createReadStream, createWriteStream, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -25,7 +28,8 @@ import { startApi } from "./processes/servers.js";
 import { buildRequestFiles } from "./workload/request-list.js";
 import { benchUserId } from "./workload/users.js";
 
-const USAGE = "npm run bench:lua -- capture [--seconds S] [--users N] [--out FILE] | replay [FILE]";
+const USAGE =
+  "npm run bench:lua -- capture [--seconds S] [--users N] [--out FILE] | replay [FILE] [--by-kind]";
 const DEFAULT_FILE = join(tmpdir(), "loyalty-fcalls.jsonl");
 const [command, ...rest] = process.argv.slice(2);
 const arg = (name: string, def: string) => {
@@ -72,24 +76,30 @@ async function capture(): Promise<void> {
 }
 
 async function replay(): Promise<void> {
-  const input = rest[0] ?? DEFAULT_FILE;
+  const input = rest.find((a) => !a.startsWith("--")) ?? DEFAULT_FILE;
+  const byKind = rest.includes("--by-kind");
   const tmp = mkdtempSync(join(tmpdir(), "loyalty-lua-replay-"));
   const redis = await startBenchRedis(tmp);
   const r = redis.client;
   const fn = loadLuaFunction("apply-action", 7);
   await r.call("FUNCTION", "LOAD", "REPLACE", fn.library);
+  if (byKind) await r.call("CONFIG", "SET", "slowlog-log-slower-than", "0", "slowlog-max-len", "1024");
   await r.call("CONFIG", "RESETSTAT");
   const codes = new Map<string, number>();
+  const kinds = new Map<string, { calls: number; us: number }>();
   let batch: string[][] = [];
   let calls = 0;
   const started = performance.now();
   const flush = async () => {
+    if (byKind) await r.call("SLOWLOG", "RESET");
     const pipeline = r.pipeline();
     for (const args of batch) pipeline.call("FCALL", fn.name, ...args.slice(1));
-    for (const [error, reply] of (await pipeline.exec()) ?? []) {
+    const replies = (await pipeline.exec()) ?? [];
+    for (const [error, reply] of replies) {
       const key = error ? `error ${error.message.slice(0, 80)}` : `code ${(reply as unknown[])[0]}`;
       codes.set(key, (codes.get(key) ?? 0) + 1);
     }
+    if (byKind) await tallyKinds(r, batch, replies, kinds);
     calls += batch.length;
     batch = [];
   };
@@ -113,7 +123,53 @@ async function replay(): Promise<void> {
       `  ${name.padEnd(12)} ${String(s.calls).padStart(8)} calls ${each.padStart(8)} µs each${share}`,
     );
   }
+  if (byKind) {
+    console.log(
+      "by kind (SLOWLOG per call: its bookkeeping adds a few µs to each; compare kinds and versions, not totals)",
+    );
+    for (const [kind, k] of [...kinds].sort((a, b) => a[0].localeCompare(b[0], "en", { numeric: true }))) {
+      const each = (k.us / k.calls).toFixed(1);
+      console.log(`  ${kind.padEnd(28)} ${String(k.calls).padStart(8)} calls ${each.padStart(8)} µs each`);
+    }
+  }
   await redis.stop();
+}
+
+// ARGV[6] of apply-action.lua in a captured call: [function, numkeys, 7 keys, ARGV...].
+const MATCHED_AT = 2 + 7 + 5;
+
+/** Adds each call of a replayed batch to its kind: what the call did, by its arguments and its reply. */
+async function tallyKinds(
+  r: Redis,
+  batch: readonly string[][],
+  replies: [Error | null, unknown][],
+  kinds: Map<string, { calls: number; us: number }>,
+): Promise<void> {
+  // Newest first; one entry per FCALL (calls made inside a script are not logged).
+  const log = (await r.call("SLOWLOG", "GET", "1024")) as [number, number, number, string[]][];
+  const micros = log
+    .filter((e) => String(e[3][0]).toLowerCase() === "fcall")
+    .map((e) => e[2])
+    .reverse();
+  if (micros.length !== batch.length)
+    throw new Error(`slowlog held ${micros.length} of ${batch.length} calls`);
+  batch.forEach((args, i) => {
+    const [error, reply] = replies[i];
+    const matched = args[MATCHED_AT] === "[]" ? 0 : (JSON.parse(args[MATCHED_AT]) as unknown[]).length / 3;
+    let kind: string;
+    if (error) kind = "error";
+    else {
+      const [code, text] = reply as [number, string];
+      if (code !== 0) kind = `code ${code}`;
+      else if (matched === 0) kind = "nothing matched";
+      else if (text === "[]") kind = `progress, ${matched} matched`;
+      else kind = `completes, ${(text.match(/"type":/g) ?? []).length} transactions`;
+    }
+    const k = kinds.get(kind) ?? { calls: 0, us: 0 };
+    k.calls++;
+    k.us += micros[i];
+    kinds.set(kind, k);
+  });
 }
 
 if (command === "capture") await capture();
