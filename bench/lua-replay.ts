@@ -1,7 +1,7 @@
 /**
  * A deterministic benchmark of the engine's Lua (lua/apply-action.lua), without HTTP or Node in the way:
  *   npm run bench:lua -- capture [--seconds S] [--users N] [--out FILE]
- *   npm run bench:lua -- replay [FILE] [--by-kind]
+ *   npm run bench:lua -- replay [FILE] [--by-kind | --instructions]
  * `capture` runs the API under POST /action load (the bench's action mix) and records every engine FCALL
  * it sends (Redis MONITOR) as JSON lines. `replay` starts an empty Redis, loads the engine Function from
  * the current lua/, sends the captured calls in their order (64 per pipeline) and prints Redis's own
@@ -11,9 +11,15 @@
  * it; replay calls the current one, so the arguments must keep their format: captures made before the
  * matched list became `[fragmentArgv, position, value, ...]` do not replay.) `--by-kind` also times every
  * call (SLOWLOG at 0 µs) and groups them by what they did: nothing matched, progress with N matched
- * missions, completions with N transactions, code 3.
+ * missions, completions with N transactions, code 3. `--instructions` runs the replay's redis-server
+ * under valgrind (callgrind) and counts the instructions it executes while the calls run: exact and
+ * repeatable to 0.01% (times on this shared box move 10–30% between runs), so an A/B of two versions of
+ * lua/ is one number each. It stores every rules block of the capture in every partition first and
+ * skips the calls that shipped one, so versions that ask for the block at different moments do the same
+ * work. About 5 ms per call under valgrind.
  */
-import { createReadStream, createWriteStream, mkdtempSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -24,7 +30,7 @@ import { runWrk } from "./generators/wrk.js";
 import { commandStats } from "./measure/redis-calls.js";
 import { hasWrk } from "./options.js";
 import { startBenchRedis } from "./processes/redis-server.js";
-import { startApi } from "./processes/servers.js";
+import { PARTITIONS, startApi } from "./processes/servers.js";
 import { buildRequestFiles } from "./workload/request-list.js";
 import { benchUserId } from "./workload/users.js";
 
@@ -78,11 +84,20 @@ async function capture(): Promise<void> {
 async function replay(): Promise<void> {
   const input = rest.find((a) => !a.startsWith("--")) ?? DEFAULT_FILE;
   const byKind = rest.includes("--by-kind");
+  const instructions = rest.includes("--instructions");
+  if (byKind && instructions) throw new Error(`--by-kind and --instructions do not mix\n${USAGE}`);
   const tmp = mkdtempSync(join(tmpdir(), "loyalty-lua-replay-"));
-  const redis = await startBenchRedis(tmp);
+  const callgrindOut = join(tmp, "callgrind.out");
+  const redis = await startBenchRedis(
+    tmp,
+    instructions
+      ? ["valgrind", "--tool=callgrind", "--instr-atstart=no", `--callgrind-out-file=${callgrindOut}`]
+      : [],
+  );
   const r = redis.client;
   const fn = loadLuaFunction("apply-action", 7);
   await r.call("FUNCTION", "LOAD", "REPLACE", fn.library);
+  if (instructions) await primeRulesCopies(r, input);
   if (byKind) await r.call("CONFIG", "SET", "slowlog-log-slower-than", "0", "slowlog-max-len", "1024");
   await r.call("CONFIG", "RESETSTAT");
   const codes = new Map<string, number>();
@@ -103,12 +118,16 @@ async function replay(): Promise<void> {
     calls += batch.length;
     batch = [];
   };
+  if (instructions) callgrindControl("on", redis.pid);
   for await (const line of createInterface({ input: createReadStream(input) })) {
     if (line === "") continue;
-    batch.push(JSON.parse(line) as string[]);
+    const args = JSON.parse(line) as string[];
+    if (instructions && shipsRules(args)) continue; // primed: every copy is there already
+    batch.push(args);
     if (batch.length === 64) await flush();
   }
   await flush();
+  if (instructions) callgrindControl("off", redis.pid);
   const wallMs = performance.now() - started;
   const stats = [...(await commandStats(r))]
     .filter(([name]) => !["function|load", "config|resetstat"].includes(name))
@@ -133,10 +152,44 @@ async function replay(): Promise<void> {
     }
   }
   await redis.stop();
+  if (instructions) {
+    const total = /^totals: (\d+)/m.exec(readFileSync(callgrindOut, "utf8"))?.[1];
+    if (total === undefined) throw new Error(`no instruction total in ${callgrindOut}`);
+    console.log(
+      `instructions (callgrind, redis-server, all its threads, while the calls ran): ${Number(total).toLocaleString("en")}` +
+        ` = ${Math.round(Number(total) / calls).toLocaleString("en")} per call`,
+    );
+  }
 }
 
-// ARGV[6] of apply-action.lua in a captured call: [function, numkeys, 7 keys, ARGV...].
+// A captured call: [function, numkeys, 7 keys, ARGV...]; ARGV[6] is the matched list, ARGV[8..] the rules.
 const MATCHED_AT = 2 + 7 + 5;
+const RULES_AT = 2 + 7 + 7;
+const shipsRules = (args: readonly string[]): boolean => args.length > RULES_AT;
+
+/**
+ * Stores every rules block the capture ships into every partition's copy (KEYS[7]) before the calls, so
+ * two versions of lua/ that ask for the block at different moments (code 3) still do the same work; the
+ * calls that shipped a block are then skipped.
+ */
+async function primeRulesCopies(r: Redis, input: string): Promise<void> {
+  for await (const line of createInterface({ input: createReadStream(input) })) {
+    if (line === "") continue;
+    const args = JSON.parse(line) as string[];
+    if (!shipsRules(args)) continue;
+    const id = args[8].slice(args[8].indexOf(":rules:") + ":rules:".length);
+    const fields: string[] = [];
+    for (let i = RULES_AT; i < args.length; i++) fields.push(String(i - (2 + 7) + 1), args[i]);
+    const pipeline = r.pipeline();
+    for (let p = 0; p < PARTITIONS; p++) pipeline.hset(`ly:{p${p}}:rules:${id}`, ...fields);
+    await pipeline.exec();
+  }
+}
+
+/** Turns callgrind's instruction counting on or off in a running process (valgrind's callgrind_control). */
+function callgrindControl(state: "on" | "off", pid: number): void {
+  execFileSync("callgrind_control", ["-i", state, String(pid)], { stdio: "ignore" });
+}
 
 /** Adds each call of a replayed batch to its kind: what the call did, by its arguments and its reply. */
 async function tallyKinds(

@@ -18,7 +18,7 @@ export interface BenchRedis {
  * pay for durability like a real deployment), no RDB snapshots (a background save mid-phase would add
  * noise the product does not cause), data in `dir`.
  */
-export async function startBenchRedis(dir: string): Promise<BenchRedis> {
+export async function startBenchRedis(dir: string, wrapper: readonly string[] = []): Promise<BenchRedis> {
   const port = await freePort();
   const args = [
     "--port",
@@ -37,7 +37,9 @@ export async function startBenchRedis(dir: string): Promise<BenchRedis> {
     "no",
   ];
   const logFile = join(dir, "redis.log");
-  const child: Child = startChild("redis-server", "redis-server", args, process.env, logFile);
+  // `wrapper`: a command that runs redis-server (e.g. valgrind, for bench:lua --instructions).
+  const [command, ...prefix] = [...wrapper, "redis-server"];
+  const child: Child = startChild("redis-server", command, [...prefix, ...args], process.env, logFile);
   const client = new Redis({ host: "127.0.0.1", port, lazyConnect: true, maxRetriesPerRequest: 1 });
   client.on("error", () => {}); // failures surface as rejected commands
   await waitForPing(client, child, logFile);
@@ -54,7 +56,7 @@ export async function startBenchRedis(dir: string): Promise<BenchRedis> {
 }
 
 async function waitForPing(client: Redis, child: Child, logFile: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 300; i++) {
     if (child.process.exitCode !== null) break;
     try {
       if (client.status === "wait" || client.status === "end") await client.connect();
