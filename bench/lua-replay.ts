@@ -24,6 +24,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { Redis } from "ioredis";
+import { partitionTag } from "../src/redis/keys.js";
 import { loadLuaFunction } from "../src/redis/lua-source.js";
 import { runAutocannon } from "./generators/autocannon.js";
 import { runWrk } from "./generators/wrk.js";
@@ -35,7 +36,7 @@ import { buildRequestFiles } from "./workload/request-list.js";
 import { benchUserId } from "./workload/users.js";
 
 const USAGE =
-  "npm run bench:lua -- capture [--seconds S] [--users N] [--out FILE] | replay [FILE] [--by-kind]";
+  "npm run bench:lua -- capture [--seconds S] [--users N] [--out FILE] | replay [FILE] [--by-kind | --instructions]";
 const DEFAULT_FILE = join(tmpdir(), "loyalty-fcalls.jsonl");
 const [command, ...rest] = process.argv.slice(2);
 const arg = (name: string, def: string) => {
@@ -177,11 +178,12 @@ async function primeRulesCopies(r: Redis, input: string): Promise<void> {
     if (line === "") continue;
     const args = JSON.parse(line) as string[];
     if (!shipsRules(args)) continue;
-    const id = args[8].slice(args[8].indexOf(":rules:") + ":rules:".length);
     const fields: string[] = [];
     for (let i = RULES_AT; i < args.length; i++) fields.push(String(i - (2 + 7) + 1), args[i]);
     const pipeline = r.pipeline();
-    for (let p = 0; p < PARTITIONS; p++) pipeline.hset(`ly:{p${p}}:rules:${id}`, ...fields);
+    // This call's KEYS[7] in every partition: only the hash tag differs.
+    for (let p = 0; p < PARTITIONS; p++)
+      pipeline.hset(args[8].replace(/\{p\d+\}/, partitionTag(p)), ...fields);
     await pipeline.exec();
   }
 }

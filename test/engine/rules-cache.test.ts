@@ -129,14 +129,16 @@ describe("the per-partition copy of an action's rules block (lua/apply-action.lu
     // Decoded by that call: no block needed even without the copy.
     await s.redis.del(key);
     await swipeAs(a);
-    assert.equal(shipped() - before, 1);
-    // Not decoded, but the copy is there: read from it.
     await swipeAs(b);
+    assert.equal(shipped() - before, 1);
+    // Neither decoded nor copied: shipped again, and the copy stored.
     await forget();
-    await s.redis.del(key);
-    await swipeAs(b); // ships again (and stores the copy)
+    await swipeAs(b);
+    assert.equal(shipped() - before, 2);
+    assert.equal(await s.redis.exists(key), 1);
+    // Not decoded, but the copy is there: read from it.
     await forget();
-    await swipeAs(c); // decodes from the copy
+    await swipeAs(c);
     assert.equal(shipped() - before, 2);
     // Sequential: the second mission waits for the first.
     assert.deepEqual(await progress(a), ["2", null]);
