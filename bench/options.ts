@@ -7,6 +7,11 @@ export interface BenchOptions {
   /** Seconds per load phase; every phase uses the same duration so figures compare. */
   readonly duration: number;
   /**
+   * Rounds of each saturated API phase per generator; every round is the skeleton (b) then the API,
+   * `duration` seconds each, so each ratio compares figures taken seconds apart (phases.ts runPaired).
+   */
+  readonly rounds: number;
+  /**
    * Seconds of unmeasured POST load each server process gets before its first phase (JIT, caches,
    * connection pools), the same for echo, skeleton and API; 0 measures cold processes.
    */
@@ -30,7 +35,7 @@ export interface BenchOptions {
   readonly keep: boolean;
 }
 
-const USAGE = `npm run bench -- [--users N] [--duration S] [--warmup S] [--connections N] [--generator autocannon|wrk]
+const USAGE = `npm run bench -- [--users N] [--duration S] [--rounds N] [--warmup S] [--connections N] [--generator autocannon|wrk]
   [--workers N] [--requests N] [--population N] [--small-users N] [--idempotent-share F] [--seed N] [--keep]
 Each flag can also be set as BENCH_<NAME> (e.g. BENCH_USERS=10000, BENCH_SMALL_USERS=10000).`;
 
@@ -55,6 +60,7 @@ export function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Be
   return Object.freeze({
     users: Math.floor(num("users", 100_000, 1)),
     duration: num("duration", 10, 1),
+    rounds: Math.floor(num("rounds", 2, 1)),
     warmup: num("warmup", 3, 0),
     connections: Math.floor(num("connections", 64, 1)),
     generator,

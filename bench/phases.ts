@@ -30,11 +30,32 @@ export interface PhaseSpec {
 /**
  * Unmeasured load before a server's first phase: `opts.warmup` seconds of `files` from the first
  * generator. Every server under test gets the same, so no ratio compares a warm process with a cold one.
+ * Resolves the requests it sent.
  */
-export async function warmUp(opts: BenchOptions, port: number, files: RequestFiles): Promise<void> {
-  if (opts.warmup <= 0) return;
+export async function warmUp(opts: BenchOptions, port: number, files: RequestFiles): Promise<number> {
+  if (opts.warmup <= 0) return 0;
   const [generate] = generatorsOf(opts);
-  await generate({ port, files, connections: opts.connections, seconds: opts.warmup, workers: opts.workers });
+  const load = await generate({
+    port,
+    files,
+    connections: opts.connections,
+    seconds: opts.warmup,
+    workers: opts.workers,
+  });
+  return load.completed;
+}
+
+/** How one run of a phase differs from a plain saturated one. */
+export interface RunExtras {
+  /** Requests per second (a fixed-rate run); absent = saturated. */
+  readonly rate?: number;
+  /** Index of the first request in the list (LoadSpec.offset). */
+  readonly offset?: number;
+  /** Round number (1-based) of a paired phase, and for a baseline the API phase it is paired with. */
+  readonly round?: number;
+  readonly pairedWith?: string;
+  /** Called once the machine is quiet, right before the load starts. */
+  readonly beforeLoad?: () => void;
 }
 
 /** Runs one phase with each generator in turn (never together: they would share the CPU). */
@@ -42,13 +63,12 @@ export async function runPhase(
   opts: BenchOptions,
   spec: PhaseSpec,
   generators: readonly Generator[],
-  rate?: number,
-  beforeLoad?: () => void,
+  extras: RunExtras = {},
 ): Promise<PhaseResult[]> {
   const out: PhaseResult[] = [];
   for (const generate of generators) {
     const settled = await waitForQuiet();
-    beforeLoad?.();
+    extras.beforeLoad?.();
     const calls = spec.redis ? await startRedisCallSample(spec.redis) : undefined;
     const cpu = startCpuSample(spec.pids.server, spec.pids.redis);
     const load: LoadResult = await generate({
@@ -57,14 +77,17 @@ export async function runPhase(
       connections: opts.connections,
       seconds: opts.duration,
       workers: opts.workers,
-      rate,
+      rate: extras.rate,
+      offset: extras.offset,
     });
     const result: PhaseResult = {
       ...load,
       name: spec.name,
       server: spec.server,
       shape: spec.shape,
-      fixedRate: rate,
+      fixedRate: extras.rate,
+      round: extras.round,
+      pairedWith: extras.pairedWith,
       cpuUsPerRequest: cpu(load.completed),
       redisCallsPerRequest: await calls?.(load.completed),
       settled,
@@ -75,68 +98,109 @@ export async function runPhase(
   return out;
 }
 
+/** Where the next round of a list starts: requests already sent to the API from it, per list. */
+export class ListCursor {
+  private readonly sent = new Map<string, number>();
+
+  at(files: RequestFiles): number {
+    return (this.sent.get(files.name) ?? 0) % files.count;
+  }
+
+  advance(files: RequestFiles, requests: number): void {
+    this.sent.set(files.name, (this.sent.get(files.name) ?? 0) + requests);
+  }
+}
+
 /**
- * Baselines (a) and (b), each in its own process, each with the POST list and the GET list, so every API
- * phase has a baseline that received exactly its request shape. The skeleton's db 1 is flushed after,
- * so its keys neither weigh on the memory figure nor reach the audit.
+ * An API phase measured in `rounds` rounds per generator, each round the skeleton (b) first and then the
+ * API, with the same requests (the same list from the same offset) and the same generator, seconds
+ * apart. The API's throughput over the skeleton's is then a ratio of two figures taken under the same
+ * machine conditions: on this shared box the speed moved by a third between minutes, so a baseline
+ * measured minutes earlier made the ratio mostly noise. Each round continues through the list where the
+ * API's previous round stopped, so no round replays another's requests (until the list wraps).
  */
-export async function runBaselines(
+export async function runPaired(
+  opts: BenchOptions,
+  api: PhaseSpec,
+  skeleton: BaselineSpec,
+  generators: readonly Generator[],
+  cursor: ListCursor,
+  extras: {
+    readonly rate?: number;
+    readonly rounds?: number;
+    /** Around each API run (e.g. the ingestion-lag probe, which must sample the API under load only). */
+    readonly beforeApiLoad?: () => void;
+    readonly afterApiLoad?: () => Promise<void>;
+  } = {},
+): Promise<PhaseResult[]> {
+  const out: PhaseResult[] = [];
+  const rounds = extras.rounds ?? opts.rounds;
+  for (const generate of generators) {
+    for (let round = 1; round <= rounds; round++) {
+      const offset = cursor.at(api.files);
+      const shared = { rate: extras.rate, offset, round };
+      const base = skeleton(api.shape, api.files);
+      out.push(...(await runPhase(opts, base, [generate], { ...shared, pairedWith: api.name })));
+      const [result] = await runPhase(opts, api, [generate], { ...shared, beforeLoad: extras.beforeApiLoad });
+      await extras.afterApiLoad?.();
+      cursor.advance(api.files, result.completed);
+      out.push(result);
+    }
+  }
+  return out;
+}
+
+/**
+ * Baseline (a), the bare echo server, with the POST list and the GET list: the headroom of this box,
+ * measured once at the start (it shares nothing with the API). Stopped afterwards.
+ */
+export async function runEcho(
   opts: BenchOptions,
   tmp: string,
   redis: BenchRedisRef,
   lists: { post: RequestFiles; get: RequestFiles },
 ): Promise<PhaseResult[]> {
-  const gens = generatorsOf(opts);
+  const echo = await startBaseline(opts, "echo", tmp, redis, lists.post);
   const results: PhaseResult[] = [];
-  for (const server of ["echo", "skeleton"] as const) {
-    await withBaseline(opts, server, tmp, redis, lists.post, async (spec) => {
-      for (const shape of ["post", "get"] as const) {
-        results.push(...(await runPhase(opts, spec(shape, lists[shape]), gens)));
-      }
-    });
+  try {
+    for (const shape of ["post", "get"] as const) {
+      results.push(...(await runPhase(opts, echo.spec(shape, lists[shape]), generatorsOf(opts))));
+    }
+  } finally {
+    await echo.stop();
   }
   return results;
 }
 
-/**
- * Skeleton (b) again, at the fixed rates the API was run at (same generator, same POST list): the floor
- * of the fixed-rate latencies on this machine, measured at the same rate rather than assumed.
- */
-export async function runSkeletonAtRates(
-  opts: BenchOptions,
-  tmp: string,
-  redis: BenchRedisRef,
-  post: RequestFiles,
-  rates: readonly { readonly generate: Generator; readonly rate: number }[],
-): Promise<PhaseResult[]> {
-  const results: PhaseResult[] = [];
-  await withBaseline(opts, "skeleton", tmp, redis, post, async (spec) => {
-    for (const { generate, rate } of rates) {
-      results.push(...(await runPhase(opts, spec("post", post), [generate], rate)));
-    }
-  });
-  return results;
+type BenchRedisRef = { port: number; pid: number; client: Redis };
+export type BaselineSpec = (shape: "post" | "get", files: RequestFiles) => PhaseSpec;
+
+/** A running, warmed-up baseline server; `stop` also flushes the skeleton's db 1. */
+export interface RunningBaseline {
+  readonly spec: BaselineSpec;
+  stop(): Promise<void>;
 }
 
-type BenchRedisRef = { port: number; pid: number; client: Redis };
-type BaselineSpec = (shape: "post" | "get", files: RequestFiles) => PhaseSpec;
-
 /**
- * Starts a baseline server, warms it up with `warm`, runs `body` with a phase-spec maker for it, stops it;
- * flushes the skeleton's db 1.
+ * Starts a baseline server and warms it up with `warm`. The skeleton uses db 1 of the bench Redis, which
+ * `stop` flushes so its keys neither weigh on the memory figure nor reach the audit.
  */
-async function withBaseline(
+export async function startBaseline(
   opts: BenchOptions,
   server: "echo" | "skeleton",
   tmp: string,
   redis: BenchRedisRef,
   warm: RequestFiles,
-  body: (spec: BaselineSpec) => Promise<void>,
-): Promise<void> {
+): Promise<RunningBaseline> {
   const sut = server === "echo" ? await startEcho(tmp) : await startSkeleton(tmp, redis.port);
   try {
     await warmUp(opts, sut.port, warm);
-    await body((shape, files) => ({
+  } catch (error) {
+    await sut.stop();
+    throw error;
+  }
+  return {
+    spec: (shape, files) => ({
       name: `${server} (${shape.toUpperCase()})`,
       server,
       shape,
@@ -144,16 +208,17 @@ async function withBaseline(
       files,
       pids: { server: sut.pid, redis: redis.pid },
       redis: redis.client,
-    }));
-  } finally {
-    await sut.stop();
-  }
-  if (server === "skeleton") await redis.client.pipeline().select(1).flushdb().select(0).exec();
+    }),
+    stop: async () => {
+      await sut.stop();
+      if (server === "skeleton") await redis.client.pipeline().select(1).flushdb().select(0).exec();
+    },
+  };
 }
 
 /** One line per finished phase, so a long run shows progress. */
 function progress(r: PhaseResult): void {
-  const rate = r.fixedRate ? ` @ ${Math.round(r.fixedRate)} req/s` : "";
+  const rate = `${r.fixedRate ? ` @ ${Math.round(r.fixedRate)} req/s` : ""}${r.round ? ` #${r.round}` : ""}`;
   const c = r.cpuUsPerRequest;
   const cpu = c
     ? `, CPU µs/req server ${c.serverUs.toFixed(1)}${c.serverMainUs === undefined ? "" : ` (main thread ${c.serverMainUs.toFixed(1)})`} redis ${c.redisUs.toFixed(1)} rest ${c.restUs.toFixed(1)}`

@@ -1,7 +1,7 @@
 /**
- * `npm run bench`: starts its own Redis (AOF everysec), measures baselines (a) echo and (b) skeleton,
- * then the real API (src/server.ts) with the same connections, duration and requests, then ingestion
- * lag, Redis memory, 1M-vs-10k users, and audits correctness. Prints a table, writes
+ * `npm run bench`: starts its own Redis (AOF everysec), measures baseline (a) echo, then the real API
+ * (src/server.ts) in rounds paired with baseline (b) skeleton (each round the skeleton, then the API,
+ * same requests, seconds apart), then ingestion lag, Redis memory, 1M-vs-10k users, and audits correctness. Prints a table, writes
  * bench/results/<date>.json, and exits non-zero when the audit fails. All load goes to 127.0.0.1.
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -14,17 +14,19 @@ import { runWrk } from "./generators/wrk.js";
 import {
   historyRouteExists,
   type IngestionLag,
-  startLagProbe,
+  LagProbe,
   waitForIngestionDrain,
 } from "./measure/ingestion-lag.js";
 import { countProfiles, meanProfileBytes, usedMemory } from "./measure/redis-memory.js";
 import { readOptions } from "./options.js";
 import {
   generatorsOf,
+  ListCursor,
   type PhaseSpec,
-  runBaselines,
-  runPhase,
-  runSkeletonAtRates,
+  type RunningBaseline,
+  runEcho,
+  runPaired,
+  startBaseline,
   warmUp,
 } from "./phases.js";
 import { startBenchRedis } from "./processes/redis-server.js";
@@ -32,6 +34,7 @@ import { BENCH_CONFIG, PARTITIONS, type ServerUnderTest, startApi } from "./proc
 import { type BenchResults, type PhaseResult, withRatios, writeResults } from "./report/results.js";
 import { renderResults } from "./report/table.js";
 import { runScale, type ScaleRun } from "./scale.js";
+import { median } from "./targets.js";
 import { ADVANCING_SHARE } from "./workload/action-mix.js";
 import { buildRequestFiles, type ListSpec } from "./workload/request-list.js";
 import { benchUserId } from "./workload/users.js";
@@ -46,6 +49,7 @@ let ingestion: IngestionLag | { skipped: string } = { skipped: "not measured" };
 let scale: ScaleRun | undefined;
 const redis = await startBenchRedis(join(tmp, "redis"));
 let api: ServerUnderTest | undefined;
+let skeleton: RunningBaseline | undefined;
 let exitCode = 1;
 
 try {
@@ -69,12 +73,15 @@ try {
     `request lists: ${action.count} requests, ${action.distinctUsers} users, tokens minted in ${Math.round(action.mintMs)} ms`,
   );
 
-  console.log("baselines:");
-  phases.push(...(await runBaselines(opts, tmp, redis, { post: action, get: profile })));
+  console.log("baseline (a) echo:");
+  phases.push(...(await runEcho(opts, tmp, redis, { post: action, get: profile })));
 
   const memoryBefore = await usedMemory(redis.client);
+  // The skeleton (db 1) runs beside the API: each API run is paired with a skeleton run just before it.
+  skeleton = await startBaseline(opts, "skeleton", tmp, redis, action);
   api = await startApi(tmp, redis.url);
-  await warmUp(opts, api.port, action);
+  const cursor = new ListCursor();
+  cursor.advance(action, await warmUp(opts, api.port, action)); // measured rounds send fresh requests
   const hasHistory = await historyRouteExists(api.port);
   const phase = (name: string, shape: PhaseSpec["shape"], files: typeof action): PhaseSpec => ({
     name,
@@ -85,48 +92,45 @@ try {
     pids: { server: api!.pid, redis: redis.pid },
     redis: redis.client,
   });
-  console.log(`API (pid log ${api.logFile}), history route ${hasHistory ? "present" : "absent"}:`);
+  console.log(
+    `API (pid log ${api.logFile}), history route ${hasHistory ? "present" : "absent"}, ${opts.rounds} round(s) per phase, each skeleton (b) then API:`,
+  );
+  const paired = (spec: PhaseSpec, extras: Parameters<typeof runPaired>[5] = {}, gens = generatorsOf(opts)) =>
+    runPaired(opts, spec, skeleton!.spec, gens, cursor, extras);
   for (const generate of generatorsOf(opts)) {
-    // Lag is sampled during the autocannon POST phase; autocannon's load runs in worker threads, so the
-    // probe on the main thread does not slow the generator.
-    // The probe starts once the machine is quiet, right before the load: it samples under load only.
-    let stopProbe: (() => Promise<IngestionLag>) | undefined;
-    const startProbe =
-      hasHistory && generate === runAutocannon
-        ? () => {
-            stopProbe = startLagProbe(api!.port, date.replace(/\D/g, ""));
-          }
-        : undefined;
-    phases.push(
-      ...(await runPhase(opts, phase("POST /action", "post", action), [generate], undefined, startProbe)),
-    );
-    if (stopProbe) ingestion = await stopProbe();
+    // Lag is sampled during the autocannon POST runs of the API (not the skeleton's); autocannon's load
+    // runs in worker threads, so the probe on the main thread does not slow the generator. The probe
+    // starts once the machine is quiet, right before the load: it samples under load only.
+    const probe =
+      hasHistory && generate === runAutocannon ? new LagProbe(api.port, date.replace(/\D/g, "")) : undefined;
+    const around = probe ? { beforeApiLoad: () => probe.start(), afterApiLoad: () => probe.pause() } : {};
+    phases.push(...(await paired(phase("POST /action", "post", action), around, [generate])));
+    if (probe) ingestion = probe.result();
   }
   if (!hasHistory) ingestion = { skipped: "GET /api/loyalty/history is absent (404) in this build" };
-  phases.push(...(await runPhase(opts, phase("GET /profile", "get", profile), generatorsOf(opts))));
-  phases.push(
-    ...(await runPhase(opts, phase("GET /notifications", "get", notifications), generatorsOf(opts))),
-  );
-  if (hasHistory)
-    phases.push(...(await runPhase(opts, phase("GET /history", "get", history), generatorsOf(opts))));
+  phases.push(...(await paired(phase("GET /profile", "get", profile))));
+  phases.push(...(await paired(phase("GET /notifications", "get", notifications))));
+  if (hasHistory) phases.push(...(await paired(phase("GET /history", "get", history))));
   else notes.push("GET /history phase skipped: the route is absent (404) in this build");
 
   // Fixed rate: half of each generator's own saturated rate. wrk paces evenly (wrk-requests.lua);
   // autocannon paces per connection per second, so its latencies include its own bursts.
-  const rates = generatorsOf(opts).map((generate) => {
+  // Half the median of the generator's saturated rounds. The skeleton runs at the same rate just before:
+  // what latency this machine gives at that load without our engine.
+  for (const generate of generatorsOf(opts)) {
     const name = generate === runWrk ? "wrk" : "autocannon";
-    const saturated = phases.find((p) => p.name === "POST /action" && p.generator === name)!;
-    return { generate, rate: saturated.rps / 2 };
-  });
-  for (const { generate, rate } of rates) {
-    phases.push(...(await runPhase(opts, phase("POST /action", "post", action), [generate], rate)));
+    const saturated = phases.filter(
+      (p) => p.server === "api" && p.name === "POST /action" && p.generator === name && !p.fixedRate,
+    );
+    const rate = median(saturated.map((p) => p.rps))! / 2;
+    phases.push(...(await paired(phase("POST /action", "post", action), { rate, rounds: 1 }, [generate])));
   }
-  // The same rates against the skeleton: what latency this machine gives at that load without our engine.
-  console.log("skeleton (b) at the API's fixed rates:");
-  phases.push(...(await runSkeletonAtRates(opts, tmp, redis, action, rates)));
+  await skeleton.stop();
+  skeleton = undefined;
   notes.push(
     "fixed rate: wrk sends on one even schedule (delay() hook, latency from the actual send); autocannon paces per connection per second (bursty), so its fixed-rate latencies are pessimistic",
-    "skeleton (POST) fixed rows: baseline (b) at the API's fixed rates, after the API phases: the latency floor of this machine at that load",
+    "skeleton (POST) fixed rows: baseline (b) at the API's fixed rate, just before it: the latency floor of this machine at that load",
+    "each API phase ran in rounds, each right after a skeleton (b) run of the same round with the same requests; the /skel ratio of a round is over that run, and bench:check takes the median over rounds",
   );
 
   const profiles = await countProfiles(redis.client);
@@ -213,6 +217,7 @@ try {
   console.error(`logs kept in ${tmp}`);
 } finally {
   if (api) await api.stop();
+  if (skeleton) await skeleton.stop().catch(() => {});
   await redis.stop();
   if (!opts.keep && exitCode === 0) rmSync(tmp, { recursive: true, force: true });
 }

@@ -25,6 +25,7 @@ export async function runAutocannon(spec: LoadSpec): Promise<LoadResult> {
   // Worker threads copy process.env when they start: that is how the client setup finds the list.
   process.env.BENCH_REQUESTS_FILE = spec.files.jsonl;
   process.env.BENCH_CONNECTIONS = String(spec.connections);
+  process.env.BENCH_OFFSET = String(spec.offset ?? 0);
   const result = await autocannon({
     url: `http://127.0.0.1:${spec.port}`,
     connections: spec.connections,

@@ -28,8 +28,13 @@ export interface LoadSpec {
   readonly seconds: number;
   /** autocannon worker threads. */
   readonly workers: number;
-  /** Requests per second for a fixed-rate run (autocannon only); absent = as fast as possible. */
+  /** Requests per second for a fixed-rate run; absent = as fast as possible. */
   readonly rate?: number;
+  /**
+   * Index of the list's first request to send (default 0), wrapping at the end: a phase run in rounds
+   * continues where its last round stopped instead of sending the same requests again.
+   */
+  readonly offset?: number;
 }
 
 /** Runs a load phase. */

@@ -5,6 +5,7 @@
 -- BENCH_WRK_RATE (requests/s, optional) paces the run: delay() holds each next request until its slot on
 -- one global schedule, so requests leave evenly spaced (wrk 4 has no rate option; wrk2 is not in Debian).
 -- Latency is then measured from each request's actual send, not from its slot.
+-- BENCH_WRK_OFFSET (optional) is the 0-based index of the first request sent; the list wraps at its end.
 
 local list = {}
 local count = 0
@@ -21,6 +22,7 @@ function init(args)
       list[count] = wrk.format(method, path, headers, body)
     end
   end
+  index = (tonumber(os.getenv("BENCH_WRK_OFFSET") or "") or 0) % count
 end
 
 local rate = tonumber(os.getenv("BENCH_WRK_RATE") or "")

@@ -23,7 +23,8 @@ interface WrkSummary {
 
 /**
  * wrk (C, one thread like the issue's reference figures) replaying the same prebuilt list. With
- * `spec.rate`, wrk-requests.lua paces requests on one even schedule (wrk 4's delay() hook).
+ * `spec.rate`, wrk-requests.lua paces requests on one even schedule (wrk 4's delay() hook); it starts at
+ * `spec.offset` in the list.
  */
 export async function runWrk(spec: LoadSpec): Promise<LoadResult> {
   const args = ["-t1", `-c${spec.connections}`, `-d${spec.seconds}s`, "--timeout", "10s", "-s", SCRIPT];
@@ -32,6 +33,7 @@ export async function runWrk(spec: LoadSpec): Promise<LoadResult> {
       ...process.env,
       BENCH_WRK_FILE: spec.files.tsv,
       BENCH_WRK_RATE: spec.rate ? String(spec.rate) : "",
+      BENCH_WRK_OFFSET: String(spec.offset ?? 0),
     },
     maxBuffer: 16 * 1024 * 1024,
   });

@@ -27,27 +27,56 @@ export async function historyRouteExists(port: number): Promise<boolean> {
 }
 
 /**
- * Every `everyMs` while the load runs, a fresh probe user reports `login`, which completes the one-step
- * "First login" challenge, so the 200 carries transaction ids; the probe then polls that user's history
- * every `pollMs` until the last id shows (so a lag is known to ±pollMs/2). Fresh users keep each probe's
- * history tiny, so the poll measures ingestion, not paging. The rates are modest on purpose: a GET
- * /history costs the embedded ClickHouse several ms of CPU, and polling every 10 ms from a probe every
- * 100 ms took about half a core from the phase being measured. Returns a stop function that resolves the
- * figures once in-flight probes finish.
+ * Every `everyMs` while it runs (between `start` and `pause`, which the bench calls around each API load
+ * run, so the figure is sampled under load only), a fresh probe user reports `login`, which completes the
+ * one-step "First login" challenge, so the 200 carries transaction ids; the probe then polls that user's
+ * history every `pollMs` until the last id shows (so a lag is known to ±pollMs/2). Fresh users keep each
+ * probe's history tiny, so the poll measures ingestion, not paging. The rates are modest on purpose: a
+ * GET /history costs the embedded ClickHouse several ms of CPU, and polling every 10 ms from a probe
+ * every 100 ms took about half a core from the phase being measured.
  */
-export function startLagProbe(
-  port: number,
-  runId: string,
-  everyMs = 250,
-  pollMs = 50,
-): () => Promise<IngestionLag> {
-  const lags: number[] = [];
-  let timeouts = 0;
-  let running = true;
-  const inflight: Promise<void>[] = [];
-  const base = `http://127.0.0.1:${port}`;
-  const probe = async (i: number): Promise<void> => {
-    const userId = `lag-${runId}-${i}`;
+export class LagProbe {
+  private readonly lags: number[] = [];
+  private timeouts = 0;
+  private next = 0;
+  private running = false;
+  private loop: Promise<void> = Promise.resolve();
+  private readonly inflight: Promise<void>[] = [];
+
+  constructor(
+    private readonly port: number,
+    private readonly runId: string,
+    private readonly everyMs = 250,
+    private readonly pollMs = 50,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = (async () => {
+      while (this.running) {
+        this.inflight.push(this.probe(this.next++).catch(() => void this.timeouts++));
+        await sleep(this.everyMs);
+      }
+    })();
+  }
+
+  /** Stops sending probes and waits for the ones in flight to see their transaction (or give up). */
+  async pause(): Promise<void> {
+    this.running = false;
+    await this.loop;
+    await Promise.all(this.inflight);
+  }
+
+  /** The figures over every run so far. */
+  result(): IngestionLag {
+    return { samples: this.lags.length, timeouts: this.timeouts, ms: percentiles(this.lags) };
+  }
+
+  private async probe(i: number): Promise<void> {
+    const { lags, pollMs } = this;
+    const base = `http://127.0.0.1:${this.port}`;
+    const userId = `lag-${this.runId}-${i}`;
     const headers = { authorization: `Bearer ${mintTokens([userId]).tokens.get(userId)}` };
     const post = await fetch(base + ACTION_PATH, {
       method: "POST",
@@ -64,20 +93,8 @@ export function startLagProbe(
       if (page.includes(`"${ids[ids.length - 1]}"`)) return void lags.push(performance.now() - acked);
       await sleep(pollMs);
     }
-    timeouts++;
-  };
-  const loop = (async () => {
-    for (let i = 0; running; i++) {
-      inflight.push(probe(i).catch(() => void timeouts++));
-      await sleep(everyMs);
-    }
-  })();
-  return async () => {
-    running = false;
-    await loop;
-    await Promise.all(inflight);
-    return { samples: lags.length, timeouts, ms: percentiles(lags) };
-  };
+    this.timeouts++;
+  }
 }
 
 /**

@@ -17,9 +17,16 @@ export interface PhaseResult extends LoadResult {
   readonly server: "echo" | "skeleton" | "api";
   /** Baselines are run once per shape so every ratio compares identical requests. */
   readonly shape: "post" | "get";
-  /** Throughput over echo (a) and over skeleton (b) of the same generator and shape. */
+  /**
+   * Throughput over echo (a) and over skeleton (b) of the same generator and shape; the skeleton's is the
+   * run paired with this one (same round, seconds before it) when there is one.
+   */
   readonly ratios?: { readonly echo?: number; readonly skeleton?: number };
   readonly fixedRate?: number;
+  /** Round (1-based) of a phase measured in paired rounds (bench/phases.ts runPaired). */
+  readonly round?: number;
+  /** On a baseline run of a pair: the name of the API phase measured right after it. */
+  readonly pairedWith?: string;
   /** CPU time per request of the server, Redis and the rest of the machine (bench/measure/cpu.ts). */
   readonly cpuUsPerRequest?: CpuPerRequest;
   /** Redis commands per request, nested script calls included (bench/measure/redis-calls.ts). */
@@ -57,16 +64,24 @@ export interface BenchResults {
   readonly notes: string[];
 }
 
-/** Fills each API phase's ratios from the baselines of the same generator and shape. */
+/**
+ * Fills each saturated API phase's ratios: over the echo of the same generator and shape, and over the
+ * skeleton run paired with it (same round), or in results without pairs the skeleton of the same
+ * generator and shape.
+ */
 export function withRatios(phases: readonly PhaseResult[]): PhaseResult[] {
   const base = (server: string, p: PhaseResult) =>
     phases.find(
       (b) => b.server === server && b.shape === p.shape && b.generator === p.generator && !b.fixedRate,
     );
+  const paired = (p: PhaseResult) =>
+    phases.find(
+      (b) => b.pairedWith === p.name && b.round === p.round && b.generator === p.generator && !b.fixedRate,
+    );
   return phases.map((p) => {
-    if (p.server !== "api") return p;
+    if (p.server !== "api" || p.fixedRate) return p;
     const echo = base("echo", p)?.rps;
-    const skeleton = base("skeleton", p)?.rps;
+    const skeleton = (p.round === undefined ? base("skeleton", p) : paired(p))?.rps;
     return {
       ...p,
       ratios: { echo: echo ? p.rps / echo : undefined, skeleton: skeleton ? p.rps / skeleton : undefined },

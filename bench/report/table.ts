@@ -1,3 +1,4 @@
+import { median } from "../targets.js";
 import type { BenchResults, PhaseResult } from "./results.js";
 
 const COLUMNS = [
@@ -20,7 +21,8 @@ const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(2));
 const pct = (x: number | undefined) => (x === undefined ? "" : `${(x * 100).toFixed(0)}%`);
 
 function row(p: PhaseResult): string[] {
-  const name = p.fixedRate ? `${p.name} fixed ${Math.round(p.fixedRate)}/s` : p.name;
+  const base = p.fixedRate ? `${p.name} fixed ${Math.round(p.fixedRate)}/s` : p.name;
+  const name = p.round === undefined ? base : `${base} #${p.round}`;
   const l = p.latencyMs;
   const limited = p.generator === "wrk" ? "?" : String(p.statuses["429"] ?? 0);
   return [
@@ -54,6 +56,20 @@ function table(rows: string[][]): string {
   return [line(rows[0]), widths.map((w) => "-".repeat(w)).join("  "), ...rows.slice(1).map(line)].join("\n");
 }
 
+/** `POST /action [wrk] 72% (70%, 74%)` per API phase measured in rounds. */
+function pairedSummary(phases: readonly PhaseResult[]): string[] {
+  const groups = new Map<string, PhaseResult[]>();
+  for (const p of phases) {
+    if (p.server !== "api" || p.round === undefined || p.fixedRate) continue;
+    const key = `${p.name} [${p.generator}]`;
+    groups.set(key, [...(groups.get(key) ?? []), p]);
+  }
+  return [...groups].map(([key, runs]) => {
+    const ratios = runs.map((p) => p.ratios?.skeleton);
+    return `${key} ${pct(median(ratios))} (${ratios.map(pct).join(", ")})`;
+  });
+}
+
 /** The human summary of a run: load table, then ingestion, memory, scale and audit lines. */
 export function renderResults(r: BenchResults): string {
   const out: string[] = [];
@@ -66,9 +82,12 @@ export function renderResults(r: BenchResults): string {
   out.push(
     "",
     table([COLUMNS, ...r.phases.map(row)]),
-    "latencies in ms; ratios = req/s over the baseline of the same generator and request shape; CPU = µs of CPU per\n" +
-      "request used by the server process (all threads), Redis, and the rest of the machine (generator, OS)",
+    "latencies in ms; ratios = req/s over the baseline of the same generator and request shape (for #N rounds: the\n" +
+      "skeleton run of the same round, just before); CPU = µs of CPU per request used by the server process (all\n" +
+      "threads), Redis, and the rest of the machine (generator, OS)",
   );
+  const paired = pairedSummary(r.phases);
+  if (paired.length > 0) out.push(`over skeleton (b), median of paired rounds: ${paired.join("; ")}`);
   const lag = r.ingestion;
   out.push(
     "skipped" in lag
