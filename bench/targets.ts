@@ -27,6 +27,8 @@ export function median(values: readonly (number | undefined)[]): number | undefi
   const mid = Math.floor(xs.length / 2);
   return xs.length % 2 === 1 ? xs[mid] : (xs[mid - 1] + xs[mid]) / 2;
 }
+/** Milliseconds as printed: at most two decimals (a median of two p99s is their mean). */
+const msText = (x: number | undefined) => (x === undefined ? "n/a" : String(Number(x.toFixed(2))));
 /** ` (rounds a, b, c)` when a figure is the median of several rounds. */
 const roundsOf = (values: readonly string[]) => (values.length > 1 ? ` (rounds ${values.join(", ")})` : "");
 const generators = (r: BenchResults): string[] => [...new Set(r.phases.map((p) => p.generator))];
@@ -38,7 +40,7 @@ const verdict = (target: string, ok: boolean | undefined, measured: string): Tar
 /** The skeleton's p99 beside a latency verdict: what this machine gives without the engine. */
 const floor = (skeleton: readonly PhaseResult[], how: string) => {
   const p99 = median(skeleton.map((s) => s.latencyMs.p99));
-  return p99 === undefined ? "" : ` (skeleton (b), ${how}: ${p99} ms)`;
+  return p99 === undefined ? "" : ` (skeleton (b), ${how}: ${msText(p99)} ms)`;
 };
 const pct = (x: number | undefined) => (x === undefined ? "n/a" : `${(x * 100).toFixed(1)}%`);
 
@@ -66,7 +68,7 @@ export const TARGETS: readonly Judge[] = [
       return verdict(
         `POST /action p99 <= 10 ms at saturation [${g}]`,
         p99 === undefined ? undefined : p99 <= 10,
-        `${p99} ms${roundsOf(p99s.map(String))}${floor(baselines(r, "POST /action", "skeleton (POST)", g), "saturated too")}`,
+        `${msText(p99)} ms${roundsOf(p99s.map(msText))}${floor(baselines(r, "POST /action", "skeleton (POST)", g), "saturated too")}`,
       );
     }),
   (r) =>

@@ -38,7 +38,10 @@ describe("ClickHouse cluster layout (CLICKHOUSE_CLUSTER)", () => {
       /ENGINE = ReplicatedReplacingMergeTree\('\/clickhouse\/tables\/\{shard\}\/loyalty\/transactions_local', '\{replica\}', inserted_at\)/,
     );
     assert.equal(columnsOf(local), columnsOf(MIGRATIONS[0]));
-    assert.match(local, /PARTITION BY toYYYYMM\(day\)\nORDER BY \(user_id, ts, seq, id\)$/);
+    assert.match(
+      local,
+      /PARTITION BY toYYYYMM\(day\)\nORDER BY \(user_id, ts, seq, id\)\nSETTINGS index_granularity = 1024$/,
+    );
   });
 
   test("transactions is a Distributed table sharded by user id, so one user's rows (and duplicates) share a shard", () => {

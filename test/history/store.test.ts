@@ -27,6 +27,16 @@ for (const backend of clickhouseTestBackends()) {
     });
     after(() => backend.stop());
 
+    it("creates the table with 1024-row granules (a history page skips most of each part)", async () => {
+      const [table] = await store.select(
+        "SELECT engine_full FROM system.tables WHERE database = currentDatabase() AND name = 'transactions'",
+      );
+      assert.match(
+        String(table.engine_full),
+        /ORDER BY \(user_id, ts, seq, id\) SETTINGS index_granularity = 1024/,
+      );
+    });
+
     it("returns inserted transactions ascending, byte for byte, without next when all fit", async () => {
       const rows = [
         transaction("u-basic", T0 + 5, 2),
