@@ -79,7 +79,7 @@ export const TARGETS: readonly Judge[] = [
         `POST /action p99 <= 2 ms at half the saturated rate [${g}]`,
         p99 === undefined ? undefined : p99 <= 2,
         fixed
-          ? `${p99} ms @ ${Math.round(fixed.fixedRate!)} req/s${floor(baselines(r, "POST /action", "skeleton (POST)", g, true), "same rate")}`
+          ? `${msText(p99)} ms @ ${Math.round(fixed.fixedRate!)} req/s${floor(baselines(r, "POST /action", "skeleton (POST)", g, true), "same rate")}`
           : "not run",
       );
     }),
