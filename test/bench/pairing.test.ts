@@ -22,32 +22,29 @@ const run = (over: Partial<PhaseResult> & Pick<PhaseResult, "name" | "server" | 
   ...over,
 });
 
+/** One round: the skeleton run, then the API run paired with it. */
+const round = (n: number, skeletonRps: number, apiRps: number, apiP99: number): PhaseResult[] => [
+  run({
+    name: "skeleton (POST)",
+    server: "skeleton",
+    rps: skeletonRps,
+    round: n,
+    pairedWith: "POST /action",
+  }),
+  run({
+    name: "POST /action",
+    server: "api",
+    rps: apiRps,
+    round: n,
+    latencyMs: { p50: 1, p90: 2, p99: apiP99, max: 30 },
+  }),
+];
+
 const phases: PhaseResult[] = [
   run({ name: "echo (POST)", server: "echo", rps: 100_000 }),
-  run({ name: "skeleton (POST)", server: "skeleton", rps: 20_000, round: 1, pairedWith: "POST /action" }),
-  run({
-    name: "POST /action",
-    server: "api",
-    rps: 15_000,
-    round: 1,
-    latencyMs: { p50: 1, p90: 2, p99: 9, max: 20 },
-  }),
-  run({ name: "skeleton (POST)", server: "skeleton", rps: 10_000, round: 2, pairedWith: "POST /action" }),
-  run({
-    name: "POST /action",
-    server: "api",
-    rps: 9_000,
-    round: 2,
-    latencyMs: { p50: 1, p90: 2, p99: 13, max: 30 },
-  }),
-  run({ name: "skeleton (POST)", server: "skeleton", rps: 16_000, round: 3, pairedWith: "POST /action" }),
-  run({
-    name: "POST /action",
-    server: "api",
-    rps: 12_000,
-    round: 3,
-    latencyMs: { p50: 1, p90: 2, p99: 11, max: 25 },
-  }),
+  ...round(1, 20_000, 15_000, 9),
+  ...round(2, 10_000, 9_000, 13),
+  ...round(3, 16_000, 12_000, 11),
   run({
     name: "skeleton (POST)",
     server: "skeleton",
