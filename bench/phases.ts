@@ -115,9 +115,10 @@ export class ListCursor {
  * An API phase measured in `rounds` rounds per generator, each round the skeleton (b) first and then the
  * API, with the same requests (the same list from the same offset) and the same generator, seconds
  * apart. The API's throughput over the skeleton's is then a ratio of two figures taken under the same
- * machine conditions: on this shared box the speed moved by a third between minutes, so a baseline
- * measured minutes earlier made the ratio mostly noise. Each round continues through the list where the
- * API's previous round stopped, so no round replays another's requests (until the list wraps).
+ * machine conditions: on this shared box the speed moved by a third between minutes, and a baseline
+ * measured minutes earlier put that drift into the ratio. Each round continues through the list where the
+ * API's previous round stopped, so no round replays another's requests (until the list wraps); later
+ * rounds therefore reach users with more state, which the engine does less for (bench/README.md).
  */
 export async function runPaired(
   opts: BenchOptions,

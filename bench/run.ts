@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: starts its own Redis (AOF everysec), measures baseline (a) echo, then the real API
  * (src/server.ts) in rounds paired with baseline (b) skeleton (each round the skeleton, then the API,
- * same requests, seconds apart), then ingestion lag, Redis memory, 1M-vs-10k users, and audits correctness. Prints a table, writes
- * bench/results/<date>.json, and exits non-zero when the audit fails. All load goes to 127.0.0.1.
+ * same requests, seconds apart), then ingestion lag, Redis memory, 1M-vs-10k users, and audits
+ * correctness. Prints a table, writes bench/results/<date>.json, and exits non-zero when the audit
+ * fails. All load goes to 127.0.0.1.
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, cpus, tmpdir } from "node:os";
@@ -113,10 +114,9 @@ try {
   if (hasHistory) phases.push(...(await paired(phase("GET /history", "get", history))));
   else notes.push("GET /history phase skipped: the route is absent (404) in this build");
 
-  // Fixed rate: half of each generator's own saturated rate. wrk paces evenly (wrk-requests.lua);
-  // autocannon paces per connection per second, so its latencies include its own bursts.
-  // Half the median of the generator's saturated rounds. The skeleton runs at the same rate just before:
-  // what latency this machine gives at that load without our engine.
+  // Fixed rate: half the median of each generator's saturated rounds. wrk paces evenly (wrk-requests.lua);
+  // autocannon paces per connection per second, so its latencies include its own bursts. The skeleton
+  // runs at the same rate just before: what latency this machine gives at that load without our engine.
   for (const generate of generatorsOf(opts)) {
     const name = generate === runWrk ? "wrk" : "autocannon";
     const saturated = phases.filter(
