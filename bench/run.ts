@@ -18,6 +18,7 @@ import {
   LagProbe,
   waitForIngestionDrain,
 } from "./measure/ingestion-lag.js";
+import { median } from "./measure/percentiles.js";
 import { countProfiles, meanProfileBytes, usedMemory } from "./measure/redis-memory.js";
 import { readOptions } from "./options.js";
 import {
@@ -35,7 +36,6 @@ import { BENCH_CONFIG, PARTITIONS, type ServerUnderTest, startApi } from "./proc
 import { type BenchResults, type PhaseResult, withRatios, writeResults } from "./report/results.js";
 import { renderResults } from "./report/table.js";
 import { runScale, type ScaleRun } from "./scale.js";
-import { median } from "./targets.js";
 import { ADVANCING_SHARE } from "./workload/action-mix.js";
 import { buildRequestFiles, type ListSpec } from "./workload/request-list.js";
 import { benchUserId } from "./workload/users.js";

@@ -1,3 +1,4 @@
+import { median } from "./measure/percentiles.js";
 import type { BenchResults, PhaseResult } from "./report/results.js";
 
 /** One target of issue 8, judged on one results file. */
@@ -20,13 +21,6 @@ const baselines = (r: BenchResults, apiName: string, baseName: string, g: string
   );
   return paired.length > 0 ? paired : findAll(r, baseName, g, fixed);
 };
-/** Median of the defined values; undefined when there is none. */
-export function median(values: readonly (number | undefined)[]): number | undefined {
-  const xs = values.filter((x): x is number => x !== undefined).sort((a, b) => a - b);
-  if (xs.length === 0) return undefined;
-  const mid = Math.floor(xs.length / 2);
-  return xs.length % 2 === 1 ? xs[mid] : (xs[mid - 1] + xs[mid]) / 2;
-}
 /** Milliseconds as printed: at most two decimals (a median of two p99s is their mean). */
 const msText = (x: number | undefined) => (x === undefined ? "n/a" : String(Number(x.toFixed(2))));
 /** ` (rounds a, b, c)` when a figure is the median of several rounds. */

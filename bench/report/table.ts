@@ -1,4 +1,4 @@
-import { median } from "../targets.js";
+import { median } from "../measure/percentiles.js";
 import type { BenchResults, PhaseResult } from "./results.js";
 
 const COLUMNS = [

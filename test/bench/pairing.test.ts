@@ -6,9 +6,10 @@
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { test } from "node:test";
+import { median } from "../../bench/measure/percentiles.js";
 import type { BenchResults, PhaseResult } from "../../bench/report/results.js";
 import { withRatios } from "../../bench/report/results.js";
-import { evaluateTargets, median } from "../../bench/targets.js";
+import { evaluateTargets } from "../../bench/targets.js";
 
 const run = (over: Partial<PhaseResult> & Pick<PhaseResult, "name" | "server" | "rps">): PhaseResult => ({
   generator: "wrk",
