@@ -164,8 +164,11 @@ async function replay(): Promise<void> {
 }
 
 // A captured call: [function, numkeys, 7 keys, ARGV...]; ARGV[6] is the matched list, ARGV[8..] the rules.
-const MATCHED_AT = 2 + 7 + 5;
-const RULES_AT = 2 + 7 + 7;
+// ARGV[n] is at index ARGV_BASE + n, KEYS[n] at KEYS_BASE + n.
+const KEYS_BASE = 1;
+const ARGV_BASE = KEYS_BASE + 7;
+const MATCHED_AT = ARGV_BASE + 6;
+const RULES_AT = ARGV_BASE + 8;
 const shipsRules = (args: readonly string[]): boolean => args.length > RULES_AT;
 
 /**
@@ -179,11 +182,11 @@ async function primeRulesCopies(r: Redis, input: string): Promise<void> {
     const args = JSON.parse(line) as string[];
     if (!shipsRules(args)) continue;
     const fields: string[] = [];
-    for (let i = RULES_AT; i < args.length; i++) fields.push(String(i - (2 + 7) + 1), args[i]);
+    for (let i = RULES_AT; i < args.length; i++) fields.push(String(i - ARGV_BASE), args[i]);
     const pipeline = r.pipeline();
     // This call's KEYS[7] in every partition: only the hash tag differs.
     for (let p = 0; p < PARTITIONS; p++)
-      pipeline.hset(args[8].replace(/\{p\d+\}/, partitionTag(p)), ...fields);
+      pipeline.hset(args[KEYS_BASE + 7].replace(/\{p\d+\}/, partitionTag(p)), ...fields);
     await pipeline.exec();
   }
 }
