@@ -1,7 +1,7 @@
 /**
  * Baseline (b): the ceiling of our architecture on this box. uWS, fast-jwt HS256 verify with a cache of
  * the server's size (so both miss equally with many users), the server's Redis client settings
- * (auto-pipelining), and ONE EVALSHA per request doing HINCRBY + XADD under the user's partition tag.
+ * (connectRedis: writes batched per event-loop turn), and ONE EVALSHA per request doing HINCRBY + XADD under the user's partition tag.
  * Runs on db 1 of the bench Redis, which the bench flushes afterwards.
  */
 

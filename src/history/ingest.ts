@@ -39,7 +39,7 @@ export interface Ingest {
 export async function startIngest(o: IngestOptions): Promise<Ingest> {
   const log = o.log ?? (() => {});
   // A stream read must fail (not hang) when Redis is away so the loop can back off and stop cleanly.
-  const streams = connection(o.redisUrl, { enableAutoPipelining: true, commandTimeout: 5000 });
+  const streams = connection(o.redisUrl, { batchWrites: true, commandTimeout: 5000 });
   const queueConnection = connection(o.redisUrl, {});
   const workerConnection = connection(o.redisUrl, {});
   const consumerName = o.consumerName ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;

@@ -33,7 +33,7 @@ export interface StreamTailOptions {
 
 /**
  * Follows every partition stream from its tail, on a connection of its own: a blocking read would stall
- * every other command queued on a shared (auto-pipelined) connection. Starts at the streams' current ends,
+ * every other command queued on a shared (write-batched) connection. Starts at the streams' current ends,
  * so a node sees what is appended after it started; catching up on older entries is the resume path's job.
  *
  * Idle (an audience with no connections), the cursors follow the streams' ends without reading entries.

@@ -20,7 +20,7 @@ export function testRedis(options: ClientOptions = {}): RedisClient {
 
 /** A fresh connection to the test db, emptied first (every master of a cluster) so every test file starts clean. */
 export async function freshRedis(): Promise<RedisClient> {
-  const redis = testRedis({ enableAutoPipelining: true });
+  const redis = testRedis({ batchWrites: true });
   await untilReady(redis);
   await flushEveryMaster(redis);
   return redis;
