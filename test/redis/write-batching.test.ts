@@ -2,14 +2,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Redis } from "ioredis";
 import { openRedis } from "../../src/redis/cluster-client.js";
-import { TEST_ON_CLUSTER, TEST_REDIS_URL } from "../support/redis.js";
+import { TEST_ON_CLUSTER, TEST_REDIS_URL, untilReady } from "../support/redis.js";
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** Resolves once the client is connected (this file uses no offline queue, so commands need that). */
-async function ready(redis: Redis): Promise<void> {
-  if (redis.status !== "ready") await new Promise((resolve) => redis.once("ready", resolve));
-}
 
 /**
  * Counts the socket's writes to Redis (calls of its _write/_writev) on the real connection: how many
@@ -34,7 +29,7 @@ describe("batchWrites: the commands of one event-loop turn leave in one socket w
   let redis: Redis;
   before(async () => {
     redis = openRedis(TEST_REDIS_URL, { batchWrites: true, enableOfflineQueue: false }) as Redis;
-    await ready(redis);
+    await untilReady(redis);
     await redis.del("wb:n", "wb:list");
   });
   after(() => redis.disconnect());

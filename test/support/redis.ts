@@ -31,11 +31,15 @@ export function keysEverywhere(redis: RedisClient, pattern: string): Promise<str
   return scanEveryMaster(redis, pattern);
 }
 
-/** Resolves once a cluster client knows its nodes (a single client queues commands until connected). */
+/**
+ * Resolves once the client is connected (a cluster client: knows its nodes). Needed before commands on a
+ * client without an offline queue; a client with one would queue them until then.
+ */
 export async function untilReady(redis: RedisClient): Promise<void> {
-  if (!isCluster(redis) || redis.status === "ready") return;
+  if (redis.status === "ready") return;
+  const what = isCluster(redis) ? "redis cluster" : "redis";
   await new Promise<void>((resolve, reject) => {
     redis.once("ready", () => resolve());
-    redis.once("end", () => reject(new Error("redis cluster: connection ended before ready")));
+    redis.once("end", () => reject(new Error(`${what}: connection ended before ready`)));
   });
 }
