@@ -14,7 +14,7 @@ local function nextProgress(m, value)
   if ty == "distinct" then
     local seen = "x:" .. m[1] .. "|" .. value
     if getField(seen) ~= false then return p, false end
-    setField(seen, 1)
+    setField(seen, "1")
     return p + 1, true
   end
   -- streak: value is the period index

@@ -11,14 +11,15 @@ local function checkChallenge(fi)
     if not isMissionDone(m) then return end
   end
   local cid = c[1]
-  setField(c.cf, 1)
+  -- Flags are the text "1", not the number: Redis turns a number argument into text with a printf.
+  setField(c.cf, "1")
   local tx = openTx("challengeCompleted", cid)
   tx.note = noteAt(c[4])
   grantRewards(tx, c)
 end
 
 local function completeMission(m, fi)
-  setField(m.df, 1)
+  setField(m.df, "1")
   local tx = openTx("missionCompleted", challengeRules(fi)[1])
   tx.mid = m[1]
   tx.note = noteAt(m[5])

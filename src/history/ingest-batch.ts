@@ -31,7 +31,7 @@ export async function ingestBatch(deps: IngestBatchDeps, data: IngestJobData): P
   const malformed: string[] = [];
   const fetched = await Promise.all(data.parts.map((part) => deps.group.fetch(part.p, part.ids, malformed)));
   const entries: StreamEntry[] = fetched.flat();
-  await deps.store.insert(entries.map((e) => ({ userId: e.userId, json: e.json })));
+  await deps.store.insert(entries.map((e) => ({ userId: e.userId, json: e.json, parsed: e.parsed })));
   const doneAt = (deps.now ?? Date.now)();
   for (const entry of entries) deps.lag.record(doneAt - entryTimeMs(entry.id));
   await Promise.all(data.parts.map((part) => deps.group.ack(part.p, part.ids)));

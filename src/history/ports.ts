@@ -9,6 +9,8 @@ export interface StoredTransaction {
   readonly userId: string;
   /** The transaction JSON text exactly as the engine wrote it (`{id, timestamp, type, payload}`). */
   readonly json: string;
+  /** `json` already parsed by whoever checked it (ingestion does), so the store need not parse it again. */
+  readonly parsed?: Readonly<Record<string, unknown>>;
 }
 
 /** Position in a user's history, encoded as the opaque `next` cursor. */

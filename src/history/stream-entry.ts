@@ -11,6 +11,8 @@ export interface StreamEntry {
   readonly userId: string;
   /** Transaction JSON text exactly as the engine wrote it. */
   readonly json: string;
+  /** `json` parsed (once, when the entry was checked). */
+  readonly parsed: Readonly<Record<string, unknown>>;
 }
 
 /** Raw shape of one entry in XREADGROUP / XAUTOCLAIM replies; fields are null for a deleted entry. */
@@ -29,22 +31,33 @@ export function parseEntries(
   for (const [id, fields] of raw) {
     const userId = fieldOf(fields, "u");
     const json = fieldOf(fields, "t");
-    if (userId === undefined || json === undefined || !isTransactionJson(json)) malformed.push(id);
-    else entries.push({ partition, id, userId, json });
+    const parsed = json === undefined ? undefined : transactionOf(json);
+    if (userId === undefined || json === undefined || parsed === undefined) malformed.push(id);
+    else entries.push({ partition, id, userId, json, parsed });
   }
   return entries;
 }
 
 const TX_ID = /^\d{1,16}-\d{1,16}$/;
 
+/** `json` parsed when it is what the store can key (an id `<ms>-<n>` and an epoch-ms timestamp), else undefined. */
+function transactionOf(json: string): Record<string, unknown> | undefined {
+  let tx: unknown;
+  try {
+    tx = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  if (typeof tx !== "object" || tx === null) return undefined;
+  const { id, timestamp } = tx as { id?: unknown; timestamp?: unknown };
+  return typeof id === "string" && TX_ID.test(id) && Number.isSafeInteger(timestamp)
+    ? (tx as Record<string, unknown>)
+    : undefined;
+}
+
 /** True for what the store can key: JSON with an id `<ms>-<n>` and an epoch-ms timestamp. */
 export function isTransactionJson(json: string): boolean {
-  try {
-    const tx = JSON.parse(json) as { id?: unknown; timestamp?: unknown };
-    return typeof tx.id === "string" && TX_ID.test(tx.id) && Number.isSafeInteger(tx.timestamp);
-  } catch {
-    return false;
-  }
+  return transactionOf(json) !== undefined;
 }
 
 function fieldOf(fields: string[] | null, name: string): string | undefined {

@@ -27,9 +27,11 @@ export class StreamGroup {
   /**
    * Reads up to `count` never-delivered entries of one partition without blocking; they become pending for
    * this consumer until acknowledged. Only ids are kept: the worker reads the content back at insert time.
+   * XREADGROUP has no JUSTID, so the reply carries every entry's fields; asked as Buffers they are sliced,
+   * not decoded into strings nobody reads.
    */
   async readNew(partition: number, count: number): Promise<string[]> {
-    const reply = await this.redis.call(
+    const reply = await this.redis.callBuffer(
       "XREADGROUP",
       "GROUP",
       HISTORY_GROUP,
@@ -40,7 +42,7 @@ export class StreamGroup {
       streamKey(partition),
       ">",
     );
-    return entriesOfOneStream(reply).map(([id]) => id);
+    return (entriesOfOneStream(reply) as unknown as [Buffer, unknown][]).map(([id]) => id.toString("latin1"));
   }
 
   /**

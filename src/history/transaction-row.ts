@@ -35,7 +35,7 @@ const ID = /^(\d{1,16})-(\d{1,16})$/;
  * unusable: they form the dedup key, and guessing one would make retries duplicate or collide.
  */
 export function toTransactionRow(stored: StoredTransaction, insertedAt: number): TransactionRow {
-  const tx = JSON.parse(stored.json) as Obj;
+  const tx = (stored.parsed ?? JSON.parse(stored.json)) as Obj;
   const id = String(tx.id);
   const match = ID.exec(id);
   const ts = tx.timestamp;

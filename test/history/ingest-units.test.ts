@@ -73,9 +73,14 @@ describe("ingestion building blocks (pure)", () => {
       ],
       malformed,
     );
-    assert.deepEqual(entries, [{ partition: 3, id: "1-0", userId: "alice", json: good }]);
+    // Parsed once here; the store builds its row from `parsed` instead of parsing the text again.
+    assert.deepEqual(entries, [
+      { partition: 3, id: "1-0", userId: "alice", json: good, parsed: JSON.parse(good) },
+    ]);
     assert.deepEqual(malformed, ["2-0", "3-0", "4-0", "5-0"]);
     assert.equal(isTransactionJson('{"id":"1-1","timestamp":1.5}'), false);
+    assert.equal(isTransactionJson("null"), false);
+    assert.equal(isTransactionJson('"1-1"'), false);
   });
 
   test("a one-stream XREADGROUP reply is read the same in RESP2 and RESP3 shapes", () => {

@@ -49,6 +49,17 @@ describe("toTransactionRow", () => {
     assert.equal(c.mission_id, "");
   });
 
+  it("builds the row from `parsed` when the caller already parsed the JSON, and keeps the text as payload", () => {
+    const stored = transaction("u", 5, 1, { missionId: "m-9" });
+    const row = toTransactionRow(
+      { ...stored, parsed: { ...JSON.parse(stored.json), type: "seen-parsed" } },
+      1,
+    );
+    assert.equal(row.type, "seen-parsed");
+    assert.equal(row.mission_id, "m-9");
+    assert.equal(row.payload, stored.json);
+  });
+
   it("refuses transactions whose dedup key it cannot derive", () => {
     const json = (tx: object) => ({ userId: "u", json: JSON.stringify(tx) });
     assert.throws(() => toTransactionRow(json({ id: "5", timestamp: 5 }), 1), /"5" needs an id/);
