@@ -15,7 +15,7 @@ export type ClientOptions = Pick<
 > & {
   /**
    * Send the commands of one event-loop turn in one socket write (src/redis/write-batching.ts), for the
-   * connections that concurrent requests share. Not on a cluster (see below).
+   * connections that concurrent requests share; on a cluster, one write per node connection and turn.
    */
   readonly batchWrites?: boolean;
 };
@@ -40,7 +40,7 @@ export function openRedis(address: string, options: ClientOptions = {}): RedisCl
     // a reshard) is not redirected by ioredis, and its commands fail; sent one by one, each command
     // follows its redirect. ioredis still writes concurrent commands without waiting for replies.
     // Measured by test/cluster/failover.test.ts: 19 failed (500) requests with it, none without.
-    // (batchWrites would keep commands separate and could apply per node; not done, not measured there.)
+    // batchWrites does not group commands (each keeps its own redirect); it only corks each node's socket.
     enableAutoPipelining: false,
     enableOfflineQueue,
     // Reads go to masters: a replica may lag, and every read here is read-your-writes.
@@ -56,12 +56,31 @@ export function openRedis(address: string, options: ClientOptions = {}): RedisCl
       retryStrategy ? retryStrategy(attempt) : Math.min(100 * attempt, 2000),
     redisOptions: { ...perNode, username: seeds.username, password: seeds.password },
   };
-  return endsCleanly(
+  const cluster = endsCleanly(
     new Cluster(
       seeds.nodes.map((n) => ({ host: n.host, port: n.port })),
       clusterOptions,
     ),
   );
+  return batchWrites === true ? batchWritesPerNode(cluster) : cluster;
+}
+
+/**
+ * Batches each node connection's writes per event-loop turn, as on one server: the cluster client creates
+ * its node connections as it learns the slot map (and again after a failover), and announces each one.
+ * 64 concurrent loops of HINCRBY across 3 masters (2026-11-26): 24–31 µs of client CPU per call without,
+ * 11–13 µs with, and 29–41k against 66–81k calls/s.
+ */
+function batchWritesPerNode(cluster: Cluster): Cluster {
+  const batched = new WeakSet<Redis>();
+  const batch = (node: Redis) => {
+    if (batched.has(node)) return;
+    batched.add(node);
+    batchWritesPerTurn(node);
+  };
+  cluster.on("+node", batch);
+  for (const node of cluster.nodes("all")) batch(node);
+  return cluster;
 }
 
 /**

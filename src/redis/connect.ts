@@ -4,10 +4,11 @@ import type { RedisClient } from "./engine-scripts.js";
 
 /**
  * Opens the Redis connection used by the API: one server for a `redis://` URL, a Redis Cluster for a
- * `redis-cluster://` address (REDIS_CLUSTER_NODES). On one server the commands of concurrent requests
- * leave in one write per event-loop turn (src/redis/write-batching.ts). Without an offline queue and with
- * a command timeout, requests fail fast (503) while Redis, or a cluster's failed master, is away instead
- * of piling up; the client keeps reconnecting (and refreshing the slot map) in the background.
+ * `redis-cluster://` address (REDIS_CLUSTER_NODES). The commands of concurrent requests leave in one
+ * write per event-loop turn, per node on a cluster (src/redis/write-batching.ts). Without an offline
+ * queue and with a command timeout, requests fail fast (503) while Redis, or a cluster's failed master,
+ * is away instead of piling up; the client keeps reconnecting (and refreshing the slot map) in the
+ * background.
  */
 export async function connectRedis(url: string, connectTimeoutMs = 3000): Promise<RedisClient> {
   const redis = openRedis(url, {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import { openRedis } from "../../src/redis/cluster-client.js";
 import { TEST_ON_CLUSTER, TEST_REDIS_URL, untilReady } from "../support/redis.js";
 
@@ -24,7 +24,7 @@ function countWrites(redis: Redis): { readonly count: number } {
 }
 
 describe("batchWrites: the commands of one event-loop turn leave in one socket write", {
-  skip: TEST_ON_CLUSTER && "batchWrites applies to one server (a cluster client keeps its own writes)",
+  skip: TEST_ON_CLUSTER && "these cases drive one server's connection (the cluster's case is below)",
 }, () => {
   let redis: Redis;
   before(async () => {
@@ -85,3 +85,52 @@ describe("batchWrites: the commands of one event-loop turn leave in one socket w
     offline.disconnect();
   });
 });
+
+describe("batchWrites on a cluster: one socket write per node connection and turn", {
+  skip: !TEST_ON_CLUSTER && "needs a Redis Cluster (npm run test:cluster)",
+}, () => {
+  let cluster: Cluster;
+  // A hash tag per master: the slot map is read after connecting, so the test finds one key per node.
+  const tagOf = new Map<string, string>();
+  before(async () => {
+    cluster = openRedis(TEST_REDIS_URL, { batchWrites: true, enableOfflineQueue: false }) as Cluster;
+    await untilReady(cluster);
+    for (let i = 0; tagOf.size < cluster.nodes("master").length && i < 1000; i++) {
+      const tag = `{wbc${i}}`;
+      const node = await nodeOf(cluster, tag);
+      if (!tagOf.has(node)) tagOf.set(node, tag);
+    }
+    // Every master connection open and ready before the writes are counted.
+    await Promise.all([...tagOf.values()].map((tag) => cluster.del(`${tag}:n`)));
+  });
+  after(() => cluster.disconnect());
+
+  test("200 commands over every master in one turn: each node's socket writes once, replies in order", async () => {
+    const masters = cluster.nodes("master");
+    assert.ok(masters.length >= 2, "a cluster with several masters");
+    await turn();
+    const writes = masters.map((node) => countWrites(node));
+    const tags = [...tagOf.values()];
+    const replies = Array.from({ length: 200 }, (_, i) => cluster.incr(`${tags[i % tags.length]}:n`));
+    assert.deepEqual(
+      writes.map((w) => w.count),
+      masters.map(() => 0),
+      "nothing written before the turn ends",
+    );
+    const values = await Promise.all(replies);
+    assert.deepEqual(
+      values,
+      Array.from({ length: 200 }, (_, i) => Math.floor(i / tags.length) + 1),
+    );
+    assert.deepEqual(
+      writes.map((w) => w.count),
+      masters.map(() => 1),
+    );
+  });
+});
+
+/** `host:port` of the master that serves a key's slot (ioredis's slot map, the slot from the cluster). */
+async function nodeOf(cluster: Cluster, key: string): Promise<string> {
+  const slot = Number(await cluster.call("CLUSTER", "KEYSLOT", key));
+  return (cluster as unknown as { slots: string[][] }).slots[slot][0];
+}
