@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Cluster, Redis } from "ioredis";
 import { openRedis } from "../../src/redis/cluster-client.js";
+import { mastersOf, nodeOwning } from "../../src/redis/cluster-nodes.js";
 import { TEST_ON_CLUSTER, TEST_REDIS_URL, untilReady } from "../support/redis.js";
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -91,13 +92,13 @@ describe("batchWrites on a cluster: one socket write per node connection and tur
 }, () => {
   let cluster: Cluster;
   // A hash tag per master: the slot map is read after connecting, so the test finds one key per node.
-  const tagOf = new Map<string, string>();
+  const tagOf = new Map<unknown, string>();
   before(async () => {
     cluster = openRedis(TEST_REDIS_URL, { batchWrites: true, enableOfflineQueue: false }) as Cluster;
     await untilReady(cluster);
-    for (let i = 0; tagOf.size < cluster.nodes("master").length && i < 1000; i++) {
+    for (let i = 0; tagOf.size < mastersOf(cluster).length && i < 1000; i++) {
       const tag = `{wbc${i}}`;
-      const node = await nodeOf(cluster, tag);
+      const node = await nodeOwning(cluster, tag);
       if (!tagOf.has(node)) tagOf.set(node, tag);
     }
     // Every master connection open and ready before the writes are counted.
@@ -106,7 +107,7 @@ describe("batchWrites on a cluster: one socket write per node connection and tur
   after(() => cluster.disconnect());
 
   test("200 commands over every master in one turn: each node's socket writes once, replies in order", async () => {
-    const masters = cluster.nodes("master");
+    const masters = mastersOf(cluster) as Redis[];
     assert.ok(masters.length >= 2, "a cluster with several masters");
     await turn();
     const writes = masters.map((node) => countWrites(node));
@@ -128,9 +129,3 @@ describe("batchWrites on a cluster: one socket write per node connection and tur
     );
   });
 });
-
-/** `host:port` of the master that serves a key's slot (ioredis's slot map, the slot from the cluster). */
-async function nodeOf(cluster: Cluster, key: string): Promise<string> {
-  const slot = Number(await cluster.call("CLUSTER", "KEYSLOT", key));
-  return (cluster as unknown as { slots: string[][] }).slots[slot][0];
-}
