@@ -114,9 +114,9 @@ export class EngineScripts {
   }
 
   /**
-   * The fields of a profile hash that GET /profile shows (m:, i:, c:, d:, p:) and their values as one
-   * NUL-joined string (lua/read-profile.lua), because decoding an HGETALL reply field by field is the
-   * dominant cost of that route in the Node client; `rules.profileJson.fromText` renders it as it is.
+   * A profile hash's fields and values, then their count, as one NUL-joined string (lua/read-profile.lua),
+   * because decoding an HGETALL reply field by field is the dominant cost of that route in the Node
+   * client; `rules.profileJson.fromText` renders it as it is.
    */
   async readProfileText(profileKey: string): Promise<string> {
     return (await this.run(READ_PROFILE, profileKey)) as string;

@@ -22,12 +22,14 @@ export class ProfileService {
   }
 
   /**
-   * The same profile as JSON text (GET /profile's hot path): only the fields the view shows, read as one
-   * string, rendered by the config's compiled renderer.
+   * The same profile as JSON text (GET /profile's hot path): the hash read as one string, rendered by the
+   * config's compiled renderer. A hash holding a NUL somewhere (a user's distinct value) cannot be read
+   * that way; it is read field by field instead.
    */
   async json(rules: CompiledRules, userId: string): Promise<string> {
     const key = userKeys(userId, this.partitions).profile;
-    return rules.profileJson.fromText(await this.scripts.readProfileText(key));
+    const fast = rules.profileJson.fromText(await this.scripts.readProfileText(key));
+    return fast ?? rules.profileJson(await this.raw(userId));
   }
 }
 

@@ -7,10 +7,11 @@ export interface ProfileJson {
   /** From the profile hash (HGETALL's fields). */
   (hash: Hash): string;
   /**
-   * From lua/read-profile.lua's reply: field names and values, all joined by NUL ("" for a profile never
-   * written). The hot path: no object is built from the reply.
+   * From lua/read-profile.lua's reply: field names and values, then their count, all joined by NUL ("" for
+   * a profile never written). The hot path: no object is built from the reply. Undefined when the count
+   * does not match, i.e. some name or value held a NUL and the reply cannot be split: read the hash instead.
    */
-  fromText(text: string): string;
+  fromText(text: string): string | undefined;
 }
 
 /**
@@ -66,20 +67,24 @@ export function compileProfileJson(config: RulesConfig): ProfileJson {
     for (let i = 0; i < fields.length; i++) stored[i] = h[fields[i]];
     return render();
   };
-  fromHash.fromText = (text: string): string => {
+  fromHash.fromText = (text: string): string | undefined => {
     stored.fill(undefined);
-    // name NUL value NUL name NUL value ...; names and values never hold NUL (lua/read-profile.lua).
+    if (text === "") return render();
+    // name NUL value NUL ... name NUL value NUL count. Fields the view does not read (seq, x:, cp: ...) are
+    // skipped; any of them may hold a NUL, which the count reveals (lua/read-profile.lua).
+    const end = text.lastIndexOf("\0");
+    let parts = 0;
     let at = 0;
-    while (at < text.length) {
+    while (at <= end) {
       const nameEnd = text.indexOf("\0", at);
-      if (nameEnd < 0) break;
-      let valueEnd = text.indexOf("\0", nameEnd + 1);
-      if (valueEnd < 0) valueEnd = text.length;
+      if (nameEnd === end) return undefined; // a name without its value: there are more parts than pairs
+      const valueEnd = text.indexOf("\0", nameEnd + 1);
       const n = slotOf.get(text.slice(at, nameEnd));
       if (n !== undefined) stored[n] = text.slice(nameEnd + 1, valueEnd);
+      parts += 2;
       at = valueEnd + 1;
     }
-    return render();
+    return String(parts) === text.slice(end + 1) ? render() : undefined;
   };
   return fromHash;
 }

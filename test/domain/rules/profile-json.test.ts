@@ -56,6 +56,11 @@ const ITEMS = [
   "</script>",
 ];
 
+/** What lua/read-profile.lua returns for these fields: names and values, then their count, NUL-joined. */
+function readProfileReply(fields: readonly [string, string][]): string {
+  return fields.length === 0 ? "" : [...fields.flat(), String(2 * fields.length)].join("\0");
+}
+
 /** A profile hash as Redis might hold it: any field present or absent, any stored text, junk fields too. */
 function randomHash(rules: CompiledRules, rng: Rng): Record<string, string> {
   const h: Record<string, string> = {};
@@ -95,13 +100,28 @@ describe("compiled profile JSON", () => {
         const h = randomHash(rules, rng);
         const expected = JSON.stringify(profileView(rules, h));
         assert.equal(render(h), expected, `case ${i}: ${JSON.stringify(h)}`);
-        // The same fields as lua/read-profile.lua sends them, in a shuffled order, NUL-joined.
-        const text = rng.shuffle(Object.entries(h)).flat().join("\0");
+        // The hash as lua/read-profile.lua sends it: fields in a shuffled order, then their count, NUL-joined.
+        const text = readProfileReply(rng.shuffle(Object.entries(h)));
         assert.equal(render.fromText(text), expected, `case ${i} from text: ${JSON.stringify(text)}`);
       }
       assert.equal(render.fromText(""), JSON.stringify(profileView(rules, {})));
     });
   }
+
+  test("a reply that a NUL inside a name or value makes unsplittable renders nothing (the caller reads the hash)", () => {
+    const render = compileProfileJson(rulesFromYaml(ODD_IDS).config);
+    const clean: [string, string][] = [
+      ["m:points", "4"],
+      ["seq", "2"],
+    ];
+    assert.equal(render.fromText(readProfileReply(clean)), render({ "m:points": "4", seq: "2" }));
+    // A user's distinct value holding NUL, crafted so that splitting at NUL would pair up "m:7" with "99".
+    const crafted: [string, string][] = [...clean, ["x:m:1|a\0m:7\099", "1"]];
+    assert.equal(render.fromText(readProfileReply(crafted)), undefined);
+    assert.equal(render.fromText(readProfileReply([["m:points", "4\0"]])), undefined);
+    // A reply cut short after a name: no value, no count.
+    assert.equal(render.fromText("m:points\0"), undefined);
+  });
 
   test("__proto__ is refused as an id, so no renderer ever meets it", () => {
     assert.throws(
