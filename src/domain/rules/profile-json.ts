@@ -79,7 +79,11 @@ export function compileProfileJson(config: RulesConfig): ProfileJson {
       const nameEnd = text.indexOf("\0", at);
       if (nameEnd === end) return undefined; // a name without its value: there are more parts than pairs
       const valueEnd = text.indexOf("\0", nameEnd + 1);
-      const n = slotOf.get(text.slice(at, nameEnd));
+      // Only names "<m|i|c|d|p>:..." can have a slot; the others (x:, s:, seq ...) skip the slice and lookup.
+      const n =
+        SHOWN_PREFIX[text.charCodeAt(at)] === 1 && text.charCodeAt(at + 1) === 58
+          ? slotOf.get(text.slice(at, nameEnd))
+          : undefined;
       if (n !== undefined) stored[n] = text.slice(nameEnd + 1, valueEnd);
       parts += 2;
       at = valueEnd + 1;
@@ -88,6 +92,10 @@ export function compileProfileJson(config: RulesConfig): ProfileJson {
   };
   return fromHash;
 }
+
+/** By char code: 1 for the first letter of the field prefixes the view reads (m: i: c: d: p:). */
+const SHOWN_PREFIX = new Uint8Array(128);
+for (const letter of "micdp") SHOWN_PREFIX[letter.charCodeAt(0)] = 1;
 
 /** A JSON key (with its leading comma and what follows the colon) of one config item. */
 interface Keyed {
