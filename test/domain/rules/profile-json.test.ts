@@ -115,8 +115,8 @@ describe("compiled profile JSON", () => {
       ["seq", "2"],
     ];
     assert.equal(render.fromText(readProfileReply(clean)), render({ "m:points": "4", seq: "2" }));
-    // A user's distinct value holding NUL, crafted so that splitting at NUL would pair up "m:7" with "99".
-    const crafted: [string, string][] = [...clean, ["x:m:1|a\u0000m:7\u000099", "1"]];
+    // A user's distinct value holding NULs, crafted so that splitting at NUL would pair up "m:7" with "99".
+    const crafted: [string, string][] = [...clean, ["x:m:1|a\u0000b\u0000m:7\u000099", "1"]];
     assert.equal(render.fromText(readProfileReply(crafted)), undefined);
     assert.equal(render.fromText(readProfileReply([["m:points", "4\0"]])), undefined);
     // A reply cut short after a name: no value, no count.
