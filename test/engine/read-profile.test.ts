@@ -57,7 +57,10 @@ describe("lua/read-profile.lua: a profile hash as one string", () => {
     const mission = rules.config.challenges[0].missions[0].id;
     const key = userKeys("rp-nul", 64).profile;
     // Split at NUL, the field name would read as a value of 12345 for the metric.
-    await redis.hset(key, { [`m:${metric}`]: "3", [`x:${mission}|v\u0000a\u0000m:${metric}\u000012345`]: "1" });
+    await redis.hset(key, {
+      [`m:${metric}`]: "3",
+      [`x:${mission}|v\u0000a\u0000m:${metric}\u000012345`]: "1",
+    });
     assert.equal(rules.profileJson.fromText(await scripts.readProfileText(key)), undefined);
     const json = await profiles.json(rules, "rp-nul");
     assert.equal(json, JSON.stringify(profileView(rules, await redis.hgetall(key))));
