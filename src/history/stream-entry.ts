@@ -55,11 +55,6 @@ function transactionOf(json: string): Record<string, unknown> | undefined {
     : undefined;
 }
 
-/** True for what the store can key: JSON with an id `<ms>-<n>` and an epoch-ms timestamp. */
-export function isTransactionJson(json: string): boolean {
-  return transactionOf(json) !== undefined;
-}
-
 function fieldOf(fields: string[] | null, name: string): string | undefined {
   if (!fields) return undefined;
   for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === name) return fields[i + 1];
