@@ -11,17 +11,23 @@ local function checkChallenge(fi)
     if not isMissionDone(m) then return end
   end
   local cid = c[1]
+  if not c.qcid then c.qcid = jstr(cid) end
   -- Flags are the text "1", not the number: Redis turns a number argument into text with a printf.
   setField(c.cf, "1")
   local tx = openTx("challengeCompleted", cid)
+  tx.qcid = c.qcid
   tx.note = noteAt(c[4])
   grantRewards(tx, c)
 end
 
 local function completeMission(m, fi)
   setField(m.df, "1")
-  local tx = openTx("missionCompleted", challengeRules(fi)[1])
+  local c = challengeRules(fi)
+  local tx = openTx("missionCompleted", c[1])
   tx.mid = m[1]
+  -- A mission's completion has the same payload every time: built once, kept with the decoded rules.
+  if not m.pj then m.pj = '{"challengeId":' .. jstr(c[1]) .. ',"missionId":' .. jstr(m[1]) .. NO_CHANGES end
+  tx.pj = m.pj
   tx.note = noteAt(m[5])
   touchedChallenges[fi] = true
   checkChallenge(fi)

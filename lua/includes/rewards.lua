@@ -14,7 +14,12 @@ local function grantMetric(tx, id, qty)
   metricCache[id] = new
   local rec = tx.mc[id]
   if rec then rec[2] = new else
-    tx.mc[id] = { old, new }
+    local q = def.q
+    if q == nil then
+      q = jstr(id)
+      def.q = q
+    end
+    tx.mc[id] = { old, new, q }
     tx.mc.order[#tx.mc.order + 1] = id
   end
   if new ~= old then changedMetrics[id] = true end
