@@ -5,7 +5,9 @@
   decode just a fragment or two.
   Needs: rulesKey (nil: the block is always in ARGV) and rulesDecoded: a table of this block's decoded
   pieces by ARGV index that outlives the call (a Function library's cache, apply-action.lua), or nil.
-  Decoded pieces are never modified after they are built, so sharing them between calls is safe.
+  Decoded pieces are never modified after they are built, so sharing them between calls is safe; the
+  only fields added later are derived from the piece alone and the same in every call (its ids already
+  JSON-quoted, `q`/`qcid`, and a mission's completion payload, `pj`: includes/transaction.lua).
 ]]
 local RULES_ARGV = 8
 local rulesInArgv = ARGV[RULES_ARGV] ~= nil
