@@ -41,11 +41,16 @@ end
 --- @include "includes/rules"
 --- @include "includes/profile-fields"
 --- @include "includes/mission-progress"
+beginRules(ARGV, rulesKey, rulesDecoded)
+beginProfileFields(userKey)
 local adj = cjson.decode(ARGV[4])
 
 --- @include "includes/profile-state"
 --- @include "includes/rewards"
 --- @include "includes/progress"
+beginProfileState(nowText, now)
+beginRewards(userId, pendKey)
+beginProgress()
 
 local function removeItem(tx, setId, itemId)
   local field = "i:" .. setId

@@ -3,16 +3,19 @@
   many in one HMGET) and every change is written once, at the end, by flushProfile (one HSET, one HDEL).
   Calling Redis from Lua costs about a microsecond per call, which made per-field calls the bulk of a
   script's time. A cached value is a string or number, or false when the field is absent.
-  Needs: userKey.
+  Each call starts with beginProfileFields(the profile hash's key).
 ]]
-local fieldCache, dirtyList, dirtySet = {}, {}, {}
--- The value each dirty field had before its first setField (nil: it had not been read), for resetFields.
-local originals = {}
+-- originals: the value each dirty field had before its first setField (nil: not read), for resetFields.
+local profileKey, fieldCache, dirtyList, dirtySet, originals
+
+local function beginProfileFields(key)
+  profileKey, fieldCache, dirtyList, dirtySet, originals = key, {}, {}, {}, {}
+end
 
 local function getField(f)
   local v = fieldCache[f]
   if v == nil then
-    v = redis.call("HGET", userKey, f)
+    v = redis.call("HGET", profileKey, f)
     fieldCache[f] = v
   end
   return v
@@ -30,7 +33,7 @@ end
 
 local function prefetch(fields)
   if #fields == 0 then return end
-  local values = redis.call("HMGET", userKey, unpack(fields))
+  local values = redis.call("HMGET", profileKey, unpack(fields))
   for i, f in ipairs(fields) do
     if fieldCache[f] == nil then fieldCache[f] = values[i] end
   end
@@ -52,6 +55,6 @@ local function flushProfile()
       sets[#sets + 1] = v
     end
   end
-  if #sets > 0 then redis.call("HSET", userKey, unpack(sets)) end
-  if #dels > 0 then redis.call("HDEL", userKey, unpack(dels)) end
+  if #sets > 0 then redis.call("HSET", profileKey, unpack(sets)) end
+  if #dels > 0 then redis.call("HDEL", profileKey, unpack(dels)) end
 end

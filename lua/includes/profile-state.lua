@@ -1,11 +1,14 @@
 --[[
   Transactions, caches and predicates of one call over the profile fields (includes/profile-fields).
-  Needs: userKey, nowText, now, includes/rules.lua, includes/profile-fields.lua.
+  Needs: includes/rules.lua, includes/profile-fields.lua. Each call that creates transactions starts with
+  beginProfileState(the action time as integer text, the same as a number); the script then reads txs,
+  seq and pendingCoupons.
 ]]
-local seq = 0
-local txs = {}
-local pendingCoupons = {}
-local metricCache = {}
+local callNowText, callNow, seq, txs, pendingCoupons, metricCache
+
+local function beginProfileState(nowText, now)
+  callNowText, callNow, seq, txs, pendingCoupons, metricCache = nowText, now, 0, {}, {}, {}
+end
 
 local function metricValue(id)
   local v = metricCache[id]
@@ -28,7 +31,7 @@ end
 local function openTx(ttype, cid)
   if seq == 0 then seq = tonumber(getField("seq") or "0") end
   seq = seq + 1
-  local tx = newTx(nowText .. "-" .. seq, ttype, cid)
+  local tx = newTx(callNowText .. "-" .. seq, ttype, cid)
   txs[#txs + 1] = tx
   return tx
 end
@@ -36,7 +39,7 @@ end
 -- Window [from, to) of a challenge fragment; either bound may be false (absent).
 local function inWindow(c)
   local f, t = c[6], c[7]
-  return (not f or now >= f) and (not t or now < t)
+  return (not f or callNow >= f) and (not t or callNow < t)
 end
 
 -- Sequential rule: every mission listed before position ix is complete at this moment.

@@ -1,9 +1,14 @@
 --[[
   Mission progress, mission and challenge completion, and the metric-mission cascade. Challenges are
   addressed by the ARGV index of their fragment (fi). Needs: rules, profile-state, rewards.
-  touchedChallenges collects challenges with a completion, for the cascade.
+  touchedChallenges collects challenges with a completion, for the cascade; each call starts with
+  beginProgress().
 ]]
-local touchedChallenges = {}
+local touchedChallenges
+
+local function beginProgress()
+  touchedChallenges = {}
+end
 
 local function checkChallenge(fi)
   local c = challengeRules(fi)

@@ -16,6 +16,8 @@ local function commitRateLimit()
 end
 
 local function chargeRateLimit(key, limit, windowMs, now)
+  -- A Function library keeps this between calls: a call that ended without committing leaves nothing.
+  rateCharge = nil
   if limit <= 0 then return nil end
   local start, count = now, 0
   local v = redis.call("GET", key)

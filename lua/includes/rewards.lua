@@ -1,8 +1,13 @@
 --[[
   Granting rewards (and operator adjustments) into a transaction. Needs: rules, profile-state, transaction.
   changedMetrics collects metrics whose value really changed, for the metric-mission cascade.
+  Each call starts with beginRewards(user id, key of the partition's pending unique-coupon grants).
 ]]
-local changedMetrics = {}
+local rewardsUserId, pendingGrantsKey, changedMetrics
+
+local function beginRewards(userId, pendKey)
+  rewardsUserId, pendingGrantsKey, changedMetrics = userId, pendKey, {}
+end
 
 local function grantMetric(tx, id, qty)
   local def = rulesTable(0)[id]
@@ -55,7 +60,7 @@ local function grantCoupon(cid, couponId)
     tx.note = noteAt(def[3])
   else
     setField(field, "")
-    redis.call("RPUSH", pendKey, couponId .. "\n" .. userId .. "\n" .. cid)
+    redis.call("RPUSH", pendingGrantsKey, couponId .. "\n" .. rewardsUserId .. "\n" .. cid)
     pendingCoupons[#pendingCoupons + 1] = couponId .. "\t" .. cid
   end
 end

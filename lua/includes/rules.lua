@@ -1,23 +1,28 @@
 --[[
   The rules block (src/domain/rules/engine-blob.ts): ARGV[8] onwards, or, when the call did not ship it,
-  the same strings cached in the hash `rulesKey` (field = ARGV index as text; apply-action.lua). Every
-  piece is decoded on first use only, because JSON decoding is the dominant cost of a call; most calls
-  decode just a fragment or two.
-  Needs: rulesKey (nil: the block is always in ARGV) and rulesDecoded: a table of this block's decoded
-  pieces by ARGV index that outlives the call (a Function library's cache, apply-action.lua), or nil.
+  the same strings cached in a hash (field = ARGV index as text; apply-action.lua). Every piece is
+  decoded on first use only, because JSON decoding is the dominant cost of a call; most calls decode
+  just a fragment or two.
+  Each call starts with beginRules(ARGV, key, cache): key is that hash (nil: the block is always in
+  ARGV), cache a table of this block's decoded pieces by ARGV index that outlives the call (a Function
+  library's cache, apply-action.lua), or nil. In a Function library these definitions are made once,
+  at FUNCTION LOAD, so every per-call value lives in the variables beginRules sets.
   Decoded pieces are never modified after they are built, so sharing them between calls is safe; the
   only fields added later are derived from the piece alone and the same in every call (its ids already
   JSON-quoted, `q`/`qcid`, and a mission's completion payload, `pj`: includes/transaction.lua).
 ]]
 local RULES_ARGV = 8
-local rulesInArgv = ARGV[RULES_ARGV] ~= nil
-local decoded = rulesDecoded or {}
+local rulesArgv, rulesCacheKey, rulesInArgv, decoded
+
+local function beginRules(argv, key, cache)
+  rulesArgv, rulesCacheKey, rulesInArgv, decoded = argv, key, argv[RULES_ARGV] ~= nil, cache or {}
+end
 
 -- One string of the rules block by its ARGV index.
 local function rulesArg(i)
-  if rulesInArgv then return ARGV[i] end
-  local v = redis.call("HGET", rulesKey, tostring(i))
-  if not v then error("rules cache " .. rulesKey .. " lacks field " .. i) end
+  if rulesInArgv then return rulesArgv[i] end
+  local v = redis.call("HGET", rulesCacheKey, tostring(i))
+  if not v then error("rules cache " .. rulesCacheKey .. " lacks field " .. i) end
   return v
 end
 
@@ -61,11 +66,11 @@ local function challengeRules(fi)
 end
 
 -- True when every fragment named in `fis` can be read in this call: already decoded, shipped in ARGV,
--- or in the partition's copy of the block (rulesKey). False means "call again with the block".
+-- or in the partition's copy of the block. False means "call again with the block".
 local function fragmentsReadable(fis)
   if rulesInArgv then return true end
   for _, fi in ipairs(fis) do
-    if decoded[fi] == nil then return redis.call("EXISTS", rulesKey) == 1 end
+    if decoded[fi] == nil then return redis.call("EXISTS", rulesCacheKey) == 1 end
   end
   return true
 end

@@ -64,6 +64,29 @@ export interface AdjustArgs {
   readonly engine: EngineTables;
 }
 
+/** KEYS then ARGV of one apply-action call (lua/apply-action.lua's header); the rules block only if `withRules`. */
+export function applyActionArgv(a: ApplyActionArgs, withRules: boolean): string[] {
+  const k = a.keys;
+  const idem = a.idempotencyKey;
+  return [
+    k.profile,
+    k.notifications,
+    idem === undefined ? `${k.profile}:i` : k.idempotency(idem),
+    a.rateLimit ? k.rateLimit(a.actionId) : `${k.profile}:r`,
+    k.stream,
+    k.couponPending,
+    k.rules(a.engine.id),
+    a.userId,
+    String(a.now),
+    idem === undefined ? "" : "1",
+    a.rateLimit ? String(a.rateLimit.count) : "0",
+    a.rateLimit ? String(a.rateLimit.windowMs) : "0",
+    a.matchedJson,
+    "",
+    ...(withRules ? a.engine.args : []),
+  ];
+}
+
 /** The one module that builds KEYS/ARGV for the Lua scripts and runs them with EVALSHA. */
 export class EngineScripts {
   /** FUNCTION LOADs in progress by function name: one at a time, however many calls found it missing. */
@@ -91,26 +114,7 @@ export class EngineScripts {
   }
 
   private async applyCall(a: ApplyActionArgs, withRules: boolean): Promise<[number, string, string]> {
-    const k = a.keys;
-    const idem = a.idempotencyKey;
-    return (await this.call(
-      APPLY,
-      k.profile,
-      k.notifications,
-      idem === undefined ? `${k.profile}:i` : k.idempotency(idem),
-      a.rateLimit ? k.rateLimit(a.actionId) : `${k.profile}:r`,
-      k.stream,
-      k.couponPending,
-      k.rules(a.engine.id),
-      a.userId,
-      String(a.now),
-      idem === undefined ? "" : "1",
-      a.rateLimit ? String(a.rateLimit.count) : "0",
-      a.rateLimit ? String(a.rateLimit.windowMs) : "0",
-      a.matchedJson,
-      "",
-      ...(withRules ? a.engine.args : []),
-    )) as [number, string, string];
+    return (await this.call(APPLY, ...applyActionArgv(a, withRules))) as [number, string, string];
   }
 
   /**
