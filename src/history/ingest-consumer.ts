@@ -141,13 +141,13 @@ export class StreamConsumer {
   }
 
   /**
-   * Reads every partition, one XREADGROUP per stream key. Issued together they travel in one pipeline (one
-   * round trip on a single Redis); on a Cluster each goes to its own slot. No BLOCK: a blocking read holds
-   * its connection, so blocking on 64 streams would need 64 connections or one multi-key command.
+   * Reads every partition: one XREADGROUP naming every stream on a single Redis, one per stream on a
+   * Cluster (each to its own slot; issued together they travel pipelined). No BLOCK: a blocking read
+   * holds its connection, and on a Cluster blocking on 64 streams would need 64 connections.
    */
   private async readAll(): Promise<PartitionIds[]> {
     const ps = this.partitionList();
-    const ids = await Promise.all(ps.map((p) => this.group.readNew(p, this.opts.readCount)));
+    const ids = await this.group.readNewEach(ps, this.opts.readCount);
     return ps.map((p, i) => ({ p, ids: ids[i] }));
   }
 

@@ -58,6 +58,37 @@ describe("the history consumer group on a real Redis stream", () => {
     assert.equal(await redis.xlen(KEY), 2);
   });
 
+  test("one read of every partition delivers each partition's new entries, once, to this consumer", async () => {
+    const group = new StreamGroup(redis, "c1");
+    const partitions = [0, 1, 2, 3];
+    for (const p of partitions) await group.ensureGroup(p);
+    const added: string[][] = [[], [], [], []];
+    for (const [p, n] of [
+      [0, 3],
+      [2, 2],
+      [3, 1],
+    ]) {
+      for (let i = 1; i <= n; i++) {
+        added[p].push(
+          (await redis.xadd(streamKey(p), "*", "u", "u", "t", transaction("u", T0 + i, i).json)) as string,
+        );
+      }
+    }
+    assert.deepEqual(await group.readNewEach(partitions, 2), [added[0].slice(0, 2), [], added[2], added[3]]);
+    assert.deepEqual(await group.readNewEach(partitions, 2), [added[0].slice(2), [], [], []]);
+    assert.deepEqual(await group.readNewEach(partitions, 2), [[], [], [], []]);
+    for (const p of partitions) {
+      const pending = (await redis.call("XPENDING", streamKey(p), "history", "-", "+", 10)) as [
+        string,
+        string,
+      ][];
+      assert.deepEqual(
+        pending.map(([id, owner]) => `${id}:${owner}`),
+        added[p].map((id) => `${id}:c1`),
+      );
+    }
+  });
+
   test("trimming leaves acknowledged entries younger than the grace period for group-less readers", async () => {
     const group = new StreamGroup(redis, "c1");
     await group.ensureGroup(0);

@@ -5,7 +5,7 @@ import { entryCount, packJobs } from "../../src/history/ingest-job.js";
 import { retryDelayMs } from "../../src/history/ingest-queue.js";
 import { LagMeter } from "../../src/history/lag-meter.js";
 import { compareIds, nextId, parseEntries } from "../../src/history/stream-entry.js";
-import { entriesOfOneStream } from "../../src/history/stream-group.js";
+import { entriesOfOneStream, streamsOfReply } from "../../src/history/stream-group.js";
 import { historyRequestOf } from "../../src/http/routes/history.js";
 import type { HttpRequest } from "../../src/http/types.js";
 
@@ -89,6 +89,31 @@ describe("ingestion building blocks (pure)", () => {
     assert.deepEqual(entriesOfOneStream(["k", entries]), entries);
     assert.deepEqual(entriesOfOneStream(new Map([["k", entries]])), entries);
     assert.deepEqual(entriesOfOneStream(null), []);
+  });
+
+  test("a multi-stream XREADGROUP reply gives each stream's entries in RESP2 and RESP3 shapes", () => {
+    const a = [["1-0", ["u", "a"]]];
+    const b = [
+      ["2-0", ["u", "b"]],
+      ["3-0", ["u", "c"]],
+    ];
+    const pairs = [
+      ["ka", a],
+      ["kb", b],
+    ];
+    assert.deepEqual(streamsOfReply(pairs), pairs);
+    assert.deepEqual(streamsOfReply(["ka", a, "kb", b]), pairs);
+    assert.deepEqual(
+      streamsOfReply(
+        new Map<string, unknown>([
+          ["ka", a],
+          ["kb", b],
+        ]),
+      ),
+      pairs,
+    );
+    assert.deepEqual(streamsOfReply(null), []);
+    assert.deepEqual(streamsOfReply([]), []);
   });
 
   test("the lag meter reports nearest-rank percentiles over its window only", () => {
