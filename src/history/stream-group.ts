@@ -29,22 +29,9 @@ export class StreamGroup {
   /**
    * Reads up to `count` never-delivered entries of one partition without blocking; they become pending for
    * this consumer until acknowledged. Only ids are kept: the worker reads the content back at insert time.
-   * XREADGROUP has no JUSTID, so the reply carries every entry's fields; asked as Buffers they are sliced,
-   * not decoded into strings nobody reads.
    */
   async readNew(partition: number, count: number): Promise<string[]> {
-    const reply = await this.redis.callBuffer(
-      "XREADGROUP",
-      "GROUP",
-      HISTORY_GROUP,
-      this.consumer,
-      "COUNT",
-      count,
-      "STREAMS",
-      streamKey(partition),
-      ">",
-    );
-    return (entriesOfOneStream(reply) as unknown as [Buffer, unknown][]).map(([id]) => id.toString("latin1"));
+    return (await this.readNewOf([streamKey(partition)], count))[0];
   }
 
   /**
@@ -54,10 +41,18 @@ export class StreamGroup {
    * several slots (CROSSSLOT), and each partition has its own, so there each is read on its own.
    */
   async readNewEach(partitions: readonly number[], count: number): Promise<string[][]> {
-    if (isCluster(this.redis) || partitions.length <= 1) {
-      return Promise.all(partitions.map((p) => this.readNew(p, count)));
-    }
-    const keys = partitions.map((p) => streamKey(p));
+    if (isCluster(this.redis)) return Promise.all(partitions.map((p) => this.readNew(p, count)));
+    return this.readNewOf(
+      partitions.map((p) => streamKey(p)),
+      count,
+    );
+  }
+
+  /**
+   * One XREADGROUP over `keys`; the ids read per key, in order. XREADGROUP has no JUSTID, so the reply
+   * carries every entry's fields; asked as Buffers they are sliced, not decoded into strings nobody reads.
+   */
+  private async readNewOf(keys: readonly string[], count: number): Promise<string[][]> {
     const reply = await this.redis.callBuffer(
       "XREADGROUP",
       "GROUP",
@@ -149,9 +144,4 @@ export function streamsOfReply(reply: unknown): [key: unknown, entries: RawEntry
   const pairs: [unknown, RawEntry[]][] = [];
   for (let i = 0; i + 1 < list.length; i += 2) pairs.push([list[i], list[i + 1] as RawEntry[]]);
   return pairs;
-}
-
-/** The entries of a one-stream XREADGROUP reply (any shape `streamsOfReply` reads). */
-export function entriesOfOneStream(reply: unknown): RawEntry[] {
-  return streamsOfReply(reply)[0]?.[1] ?? [];
 }

@@ -5,7 +5,7 @@ import { entryCount, packJobs } from "../../src/history/ingest-job.js";
 import { retryDelayMs } from "../../src/history/ingest-queue.js";
 import { LagMeter } from "../../src/history/lag-meter.js";
 import { compareIds, nextId, parseEntries } from "../../src/history/stream-entry.js";
-import { entriesOfOneStream, streamsOfReply } from "../../src/history/stream-group.js";
+import { streamsOfReply } from "../../src/history/stream-group.js";
 import { historyRequestOf } from "../../src/http/routes/history.js";
 import type { HttpRequest } from "../../src/http/types.js";
 
@@ -85,10 +85,11 @@ describe("ingestion building blocks (pure)", () => {
 
   test("a one-stream XREADGROUP reply is read the same in RESP2 and RESP3 shapes", () => {
     const entries = [["1-0", ["u", "a"]]];
-    assert.deepEqual(entriesOfOneStream([["k", entries]]), entries);
-    assert.deepEqual(entriesOfOneStream(["k", entries]), entries);
-    assert.deepEqual(entriesOfOneStream(new Map([["k", entries]])), entries);
-    assert.deepEqual(entriesOfOneStream(null), []);
+    const one = [["k", entries]];
+    assert.deepEqual(streamsOfReply([["k", entries]]), one);
+    assert.deepEqual(streamsOfReply(["k", entries]), one);
+    assert.deepEqual(streamsOfReply(new Map([["k", entries]])), one);
+    assert.deepEqual(streamsOfReply(null), []);
   });
 
   test("a multi-stream XREADGROUP reply gives each stream's entries in RESP2 and RESP3 shapes", () => {
