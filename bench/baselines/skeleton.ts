@@ -1,7 +1,8 @@
 /**
  * Baseline (b): the ceiling of our architecture on this box. uWS, fast-jwt HS256 verify with a cache of
  * the server's size (so both miss equally with many users), the server's Redis client settings
- * (connectRedis: writes batched per event-loop turn), and ONE EVALSHA per request doing HINCRBY + XADD under the user's partition tag.
+ * (connectRedis: writes batched per event-loop turn; sendFlat, as the engine sends its scripts), and ONE
+ * EVALSHA per request doing HINCRBY + XADD under the user's partition tag.
  * Runs on db 1 of the bench Redis, which the bench flushes afterwards.
  */
 
@@ -11,6 +12,7 @@ import { readFileSync } from "node:fs";
 import { createVerifier } from "fast-jwt";
 import { AUTH_DEFAULTS } from "../../src/auth/settings.js";
 import { connectRedis } from "../../src/redis/connect.js";
+import { sendFlat } from "../../src/redis/flat-command.js";
 import { partitionOf, partitionTag } from "../../src/redis/keys.js";
 import { readBody } from "./request-body.js";
 
@@ -38,7 +40,7 @@ function apply(res: HttpResponse, authorization: string, body: string, aborted: 
   }
   if (body !== "") JSON.parse(body);
   const tag = partitionTag(partitionOf(userId, partitions));
-  redis.evalsha(sha, 2, `sk:${tag}:u:${userId}`, `sk:${tag}:tx`, userId, body).then(
+  sendFlat(redis, "evalsha", [sha, "2", `sk:${tag}:u:${userId}`, `sk:${tag}:tx`, userId, body]).then(
     () => !aborted() && res.cork(() => res.writeHeader("Content-Type", "application/json").end(OK)),
     () => !aborted() && res.cork(() => res.writeStatus("503 Service Unavailable").end('{"message":"redis"}')),
   );

@@ -2,6 +2,7 @@ import type { Cluster, Redis } from "ioredis";
 import type { EngineTables } from "../domain/rules/engine-blob.js";
 import { engineCalls } from "../observability/engine-counts.js";
 import { mastersOf } from "./cluster-nodes.js";
+import { sendFlat } from "./flat-command.js";
 import { CONFIG_CHANNEL, CONFIG_KEY, couponPoolKeys, type UserKeys } from "./keys.js";
 import { type LuaFunction, type LuaScript, loadLuaFunction, loadLuaScript } from "./lua-source.js";
 
@@ -233,11 +234,11 @@ export class EngineScripts {
    */
   private async call(fn: LuaFunction, ...args: string[]): Promise<unknown> {
     try {
-      return await this.redis.fcall(fn.name, fn.numberOfKeys, ...args);
+      return await sendFlat(this.redis, "fcall", [fn.name, String(fn.numberOfKeys), ...args]);
     } catch (err) {
       if (!(err instanceof Error) || !/function not found/i.test(err.message)) throw err;
       await this.loadFunction(fn);
-      return this.redis.fcall(fn.name, fn.numberOfKeys, ...args);
+      return sendFlat(this.redis, "fcall", [fn.name, String(fn.numberOfKeys), ...args]);
     }
   }
 
@@ -257,7 +258,7 @@ export class EngineScripts {
   /** EVALSHA, falling back to EVAL once when the server does not have the script (restart, failover). */
   private async run(script: LuaScript, ...args: string[]): Promise<unknown> {
     try {
-      return await this.redis.evalsha(script.sha, script.numberOfKeys, ...args);
+      return await sendFlat(this.redis, "evalsha", [script.sha, String(script.numberOfKeys), ...args]);
     } catch (err) {
       if (!(err instanceof Error) || !err.message.startsWith("NOSCRIPT")) throw err;
       return this.redis.eval(script.source, script.numberOfKeys, ...args);
