@@ -18,7 +18,7 @@ describe("sendFlat: a command from an already flat argument list (src/redis/flat
     assert.deepEqual(await sendFlat(redis, "eval", [script, "1", "flat:{a}", "x", "7"]), named);
   });
 
-  test("writes land on the key's server (routed by its keys on a Cluster) and replies are text", async () => {
+  test("a write through it lands where the named client reads it back, and replies are text", async () => {
     const script = "redis.call('SET', KEYS[1], ARGV[1]) return redis.call('GET', KEYS[1])";
     assert.equal(await sendFlat(redis, "eval", [script, "1", "flat:{b}", "ünï"]), "ünï");
     assert.equal(await redis.get("flat:{b}"), "ünï");
