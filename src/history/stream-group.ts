@@ -1,6 +1,6 @@
-import { isCluster } from "../redis/cluster-client.js";
+import { readStreams } from "../redis/cluster-stream-read.js";
 import type { RedisClient } from "../redis/engine-scripts.js";
-import { streamKey } from "../redis/keys.js";
+import { partitionOfStreamKey, streamKey } from "../redis/keys.js";
 import { HISTORY_GROUP } from "./ingest-names.js";
 import { parseEntries, type RawEntry, type StreamEntry } from "./stream-entry.js";
 
@@ -31,47 +31,35 @@ export class StreamGroup {
    * this consumer until acknowledged. Only ids are kept: the worker reads the content back at insert time.
    */
   async readNew(partition: number, count: number): Promise<string[]> {
-    return (await this.readNewOf([streamKey(partition)], count))[0];
+    return (await this.readNewEach([partition], count))[0];
   }
 
   /**
    * `readNew` for many partitions, ids per partition in the order given. On a single Redis it is ONE
    * XREADGROUP naming every stream: a round of the consumer then costs Redis and the client one command
-   * instead of one per partition (64 by default, 20 rounds a second while idle). A Cluster refuses keys of
-   * several slots (CROSSSLOT), and each partition has its own, so there each is read on its own.
+   * instead of one per partition (64 by default, 20 rounds a second while idle); a Cluster reads each on its
+   * own (src/redis/cluster-stream-read.ts). XREADGROUP has no JUSTID, so the reply carries every entry's
+   * fields; asked as Buffers they are sliced, not decoded into strings nobody reads.
    */
   async readNewEach(partitions: readonly number[], count: number): Promise<string[][]> {
-    if (isCluster(this.redis)) return Promise.all(partitions.map((p) => this.readNew(p, count)));
-    return this.readNewOf(
-      partitions.map((p) => streamKey(p)),
-      count,
+    const keys = partitions.map((p) => streamKey(p));
+    const head = ["GROUP", HISTORY_GROUP, this.consumer, "COUNT", count];
+    const reply = await readStreams<Buffer>(
+      this.redis,
+      "xreadgroupBuffer",
+      head,
+      keys,
+      keys.map(() => ">"),
+      0,
     );
-  }
-
-  /**
-   * One XREADGROUP over `keys`; the ids read per key, in order. XREADGROUP has no JUSTID, so the reply
-   * carries every entry's fields; asked as Buffers they are sliced, not decoded into strings nobody reads.
-   */
-  private async readNewOf(keys: readonly string[], count: number): Promise<string[][]> {
-    const reply = await this.redis.callBuffer(
-      "XREADGROUP",
-      "GROUP",
-      HISTORY_GROUP,
-      this.consumer,
-      "COUNT",
-      count,
-      "STREAMS",
-      ...keys,
-      ...keys.map(() => ">"),
-    );
-    const byKey = new Map<string, string[]>();
-    for (const [key, entries] of streamsOfReply(reply)) {
-      byKey.set(
-        String(key),
-        (entries as unknown as [Buffer, unknown][]).map(([id]) => id.toString("latin1")),
+    const byPartition = new Map<number, string[]>();
+    for (const [key, entries] of reply) {
+      byPartition.set(
+        partitionOfStreamKey(key.toString("latin1")),
+        entries.map(([id]) => id.toString("latin1")),
       );
     }
-    return keys.map((key) => byKey.get(key) ?? []);
+    return partitions.map((p) => byPartition.get(p) ?? []);
   }
 
   /**
@@ -129,19 +117,4 @@ export class StreamGroup {
   async ack(partition: number, ids: readonly string[]): Promise<void> {
     if (ids.length > 0) await this.redis.call("XACK", streamKey(partition), HISTORY_GROUP, ...ids);
   }
-}
-
-/**
- * The streams of an XREADGROUP reply as [key, entries] pairs: `[[key, entries], ...]` in RESP2, a map
- * `{key: entries}` in RESP3 (which ioredis 6 speaks by default and hands back flattened as
- * `[key, entries, key, entries, ...]`, or as a Map). Streams with nothing new are absent; no stream: null.
- */
-export function streamsOfReply(reply: unknown): [key: unknown, entries: RawEntry[]][] {
-  if (reply === null || reply === undefined) return [];
-  if (reply instanceof Map) return [...reply.entries()] as [unknown, RawEntry[]][];
-  const list = reply as unknown[];
-  if (list.length === 0 || Array.isArray(list[0])) return list as [unknown, RawEntry[]][];
-  const pairs: [unknown, RawEntry[]][] = [];
-  for (let i = 0; i + 1 < list.length; i += 2) pairs.push([list[i], list[i + 1] as RawEntry[]]);
-  return pairs;
 }

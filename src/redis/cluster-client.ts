@@ -12,6 +12,7 @@ export type ClientOptions = Pick<
   | "commandTimeout"
   | "connectTimeout"
   | "retryStrategy"
+  | "protocol"
 > & {
   /**
    * Send the commands of one event-loop turn in one socket write (src/redis/write-batching.ts), for the

@@ -68,6 +68,11 @@ export function userKeys(userId: string, partitions: number): UserKeys {
 /** The stream key of a partition. */
 export const streamKey = (partition: number): string => `ly:${partitionTag(partition)}:tx`;
 
+/** The partition of a stream key: `ly:{p12}:tx` → 12. */
+export function partitionOfStreamKey(key: string): number {
+  return Number(key.slice(key.indexOf("{p") + 2, key.indexOf("}")));
+}
+
 /** The pending unique-coupon grants list of a partition. */
 export const couponPendingKey = (partition: number): string => `ly:${partitionTag(partition)}:cpend`;
 

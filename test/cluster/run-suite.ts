@@ -18,6 +18,7 @@ const DIRS = [
   "history",
   "http",
   "realtime",
+  "redis",
   "server",
   "webhooks",
   "cluster",

@@ -5,7 +5,6 @@ import { entryCount, packJobs } from "../../src/history/ingest-job.js";
 import { retryDelayMs } from "../../src/history/ingest-queue.js";
 import { LagMeter } from "../../src/history/lag-meter.js";
 import { compareIds, nextId, parseEntries } from "../../src/history/stream-entry.js";
-import { streamsOfReply } from "../../src/history/stream-group.js";
 import { historyRequestOf } from "../../src/http/routes/history.js";
 import type { HttpRequest } from "../../src/http/types.js";
 
@@ -81,40 +80,6 @@ describe("ingestion building blocks (pure)", () => {
       { partition: 3, id: "1-0", userId: "alice", json: good, parsed: JSON.parse(good) },
     ]);
     assert.deepEqual(malformed, ["2-0", "3-0", "4-0", "5-0", "6-0", "7-0", "8-0"]);
-  });
-
-  test("a one-stream XREADGROUP reply is read the same in RESP2 and RESP3 shapes", () => {
-    const entries = [["1-0", ["u", "a"]]];
-    const one = [["k", entries]];
-    assert.deepEqual(streamsOfReply([["k", entries]]), one);
-    assert.deepEqual(streamsOfReply(["k", entries]), one);
-    assert.deepEqual(streamsOfReply(new Map([["k", entries]])), one);
-    assert.deepEqual(streamsOfReply(null), []);
-  });
-
-  test("a multi-stream XREADGROUP reply gives each stream's entries in RESP2 and RESP3 shapes", () => {
-    const a = [["1-0", ["u", "a"]]];
-    const b = [
-      ["2-0", ["u", "b"]],
-      ["3-0", ["u", "c"]],
-    ];
-    const pairs = [
-      ["ka", a],
-      ["kb", b],
-    ];
-    assert.deepEqual(streamsOfReply(pairs), pairs);
-    assert.deepEqual(streamsOfReply(["ka", a, "kb", b]), pairs);
-    assert.deepEqual(
-      streamsOfReply(
-        new Map<string, unknown>([
-          ["ka", a],
-          ["kb", b],
-        ]),
-      ),
-      pairs,
-    );
-    assert.deepEqual(streamsOfReply(null), []);
-    assert.deepEqual(streamsOfReply([]), []);
   });
 
   test("the lag meter reports nearest-rank percentiles over its window only", () => {
