@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import type { ClickHouseEngine } from "../../src/clickhouse/engine.js";
 import { sqlLiteral } from "../../src/clickhouse/sql-literal.js";
 import { ClickHouseHistoryStore } from "../../src/history/clickhouse-history-store.js";
+import { EMBEDDED_MERGE_SELECTOR_BASE } from "../../src/history/schema.js";
 import { clickhouseTestBackends } from "../support/clickhouse-backends.js";
 import { history, idOf, shuffled, transaction, walkHistory } from "../support/clickhouse-history-fixtures.js";
 
@@ -20,8 +22,10 @@ const HOSTILE_USER_IDS = [
 for (const backend of clickhouseTestBackends()) {
   describe(`ClickHouseHistoryStore (${backend.name})`, { skip: backend.skip }, () => {
     let store: ClickHouseHistoryStore;
+    let engine: ClickHouseEngine;
     before(async () => {
-      store = new ClickHouseHistoryStore(await backend.start());
+      engine = await backend.start();
+      store = new ClickHouseHistoryStore(engine);
       await store.init();
       await store.init(); // migrations are idempotent
     });
@@ -35,6 +39,28 @@ for (const backend of clickhouseTestBackends()) {
         String(table.engine_full),
         /ORDER BY \(user_id, ts, seq, id\) SETTINGS index_granularity = 1024/,
       );
+    });
+
+    it("merges wide on the embedded engine, also a table from before; a server keeps its own settings", async () => {
+      const engineFull = async () =>
+        String(
+          (
+            await store.select(
+              "SELECT engine_full FROM system.tables WHERE database = currentDatabase() AND name = 'transactions'",
+            )
+          )[0].engine_full,
+        );
+      const wide = new RegExp(`merge_selector_base = ${EMBEDDED_MERGE_SELECTOR_BASE}\\b`);
+      if (store.kind === "server") {
+        assert.doesNotMatch(await engineFull(), /merge_selector_base/);
+        return;
+      }
+      assert.match(await engineFull(), wide);
+      // A data directory created before the setting existed: the table has ClickHouse's default.
+      await engine.exec("ALTER TABLE transactions RESET SETTING merge_selector_base");
+      assert.doesNotMatch(await engineFull(), /merge_selector_base/);
+      await store.init();
+      assert.match(await engineFull(), wide);
     });
 
     it("returns inserted transactions ascending, byte for byte, without next when all fit", async () => {
