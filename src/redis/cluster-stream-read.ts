@@ -1,4 +1,3 @@
-import type { Cluster } from "ioredis";
 import { isCluster } from "./cluster-client.js";
 import type { RedisClient } from "./engine-scripts.js";
 
@@ -40,24 +39,12 @@ export async function readStreams<T = string>(
   ids: readonly string[],
   blockMs: number,
 ): Promise<StreamReply<T>[]> {
-  if (isCluster(redis)) return readEachStream<T>(redis, command, head, keys, ids, blockMs);
   const read = redis[command] as (...args: unknown[]) => Promise<StreamReply<T>[] | null>;
-  const block = blockMs > 0 ? ["BLOCK", blockMs] : [];
-  return (await read.call(redis, ...head, ...block, "STREAMS", ...keys, ...ids)) ?? [];
-}
-
-async function readEachStream<T>(
-  cluster: Cluster,
-  command: StreamRead,
-  head: readonly (string | number)[],
-  keys: readonly string[],
-  ids: readonly string[],
-  blockMs: number,
-): Promise<StreamReply<T>[]> {
-  const read = cluster[command] as (...args: unknown[]) => Promise<StreamReply<T>[] | null>;
-  const replies = await Promise.all(
-    keys.map((key, i) => read.call(cluster, ...head, "STREAMS", key, ids[i])),
-  );
+  if (!isCluster(redis)) {
+    const block = blockMs > 0 ? ["BLOCK", blockMs] : [];
+    return (await read.call(redis, ...head, ...block, "STREAMS", ...keys, ...ids)) ?? [];
+  }
+  const replies = await Promise.all(keys.map((key, i) => read.call(redis, ...head, "STREAMS", key, ids[i])));
   const merged: StreamReply<T>[] = [];
   for (const reply of replies) if (reply) merged.push(...reply.filter(([, entries]) => entries.length > 0));
   if (merged.length === 0 && blockMs > 0) {
