@@ -14,13 +14,19 @@ export interface ConsumerOptions {
   /** Pause after a round that found nothing: the worst added latency when idle. */
   readonly idleMs: number;
   /**
-   * Pause after a round that read at least `busyRoundEntries` entries but found no backlog (no partition
-   * filled `readCount`): under load, entries gather into fewer, larger batches. Each round costs one read
-   * per partition and each batch one ClickHouse insert, so this trades a little lag for much less CPU
-   * per row. Smaller rounds pause `idleMs`, so a quiet system keeps its read-your-writes latency.
+   * Pause after a round that found no backlog (no partition filled `readCount`) but entries arriving at
+   * `busyEntriesPerSecond` or more: under load, entries gather into fewer, larger batches. Each round costs
+   * a read and each batch one ClickHouse insert (a few ms of CPU whatever its size), so this trades up to
+   * `busyPauseMs` of lag for much less CPU per row. Quieter streams pause `idleMs`, so a quiet system keeps
+   * its read-your-writes latency.
    */
   readonly busyPauseMs: number;
-  readonly busyRoundEntries: number;
+  /**
+   * The arrival rate (entries read over the time since the previous read) from which rounds pause
+   * `busyPauseMs`. A rate, not a count per round: a count read after a short pause is smaller than the same
+   * load read after a long one, so a count threshold could keep a loaded consumer in short pauses.
+   */
+  readonly busyEntriesPerSecond: number;
   /** Stop reading while this many jobs wait: the backlog then stays in the streams, not in job data. */
   readonly maxQueuedJobs: number;
   /** Entries pending longer than this are reclaimed from whoever holds them. */
@@ -37,7 +43,7 @@ export const DEFAULT_CONSUMER_OPTIONS: Omit<ConsumerOptions, "partitions"> = {
   maxJobEntries: 2000,
   idleMs: 50,
   busyPauseMs: 200,
-  busyRoundEntries: 100,
+  busyEntriesPerSecond: 100,
   maxQueuedJobs: 16,
   reclaimIdleMs: 60_000,
   reclaimEveryMs: 5000,
@@ -46,14 +52,16 @@ export const DEFAULT_CONSUMER_OPTIONS: Omit<ConsumerOptions, "partitions"> = {
 };
 
 /**
- * How long to wait before the next round, from what this one read per partition: none when a partition
- * filled `readCount` or entries were reclaimed (more is waiting), `busyPauseMs` after a large round,
+ * How long to wait before the next round, from what this one read per partition and the time since the
+ * previous round's read (Infinity for the first): none when a partition filled `readCount` or entries were
+ * reclaimed (more is waiting), `busyPauseMs` when entries arrive at `busyEntriesPerSecond` or more,
  * `idleMs` otherwise.
  */
 export function pauseAfterRound(
   readPerPartition: readonly number[],
   reclaimed: number,
-  o: Pick<ConsumerOptions, "readCount" | "idleMs" | "busyPauseMs" | "busyRoundEntries">,
+  sinceLastReadMs: number,
+  o: Pick<ConsumerOptions, "readCount" | "idleMs" | "busyPauseMs" | "busyEntriesPerSecond">,
 ): number {
   let total = 0;
   for (const n of readPerPartition) {
@@ -61,7 +69,7 @@ export function pauseAfterRound(
     total += n;
   }
   if (reclaimed > 0) return 0;
-  return total >= o.busyRoundEntries ? o.busyPauseMs : o.idleMs;
+  return total > 0 && total * 1000 >= o.busyEntriesPerSecond * sinceLastReadMs ? o.busyPauseMs : o.idleMs;
 }
 
 /** Where a consumer sends batches and learns how many wait. */
@@ -80,6 +88,8 @@ export class StreamConsumer {
   private wake: (() => void) | undefined;
   private nextReclaim = 0;
   private nextTrim = 0;
+  /** When the last round's read was issued (performance.now()); -Infinity before the first. */
+  private lastReadAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly redis: RedisClient,
@@ -131,11 +141,15 @@ export class StreamConsumer {
       this.nextReclaim = now + this.opts.reclaimEveryMs;
       reclaimed = await this.reclaimAll();
     }
+    const readAt = performance.now();
+    const sinceLastReadMs = readAt - this.lastReadAt;
+    this.lastReadAt = readAt;
     const reads = await this.readAll();
     await this.sink.enqueue(packJobs(reads, this.opts.maxJobEntries));
     return pauseAfterRound(
       reads.map((read) => read.ids.length),
       reclaimed,
+      sinceLastReadMs,
       this.opts,
     );
   }

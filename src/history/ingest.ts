@@ -53,7 +53,9 @@ export async function startIngest(o: IngestOptions): Promise<Ingest> {
   const options = { ...DEFAULT_CONSUMER_OPTIONS, ...o.consumer, partitions: o.partitions };
   const consumer = new StreamConsumer(streams, group, sink, options, log);
   const deps = { group, store: o.store, lag: o.lag ?? historyLag };
-  const worker = startIngestWorker(workerConnection, deps, o.concurrency ?? 1, log);
+  // A tenth of the reclaim threshold: a job that young has not let its entries come near it.
+  const freshMs = options.reclaimIdleMs / 10;
+  const worker = startIngestWorker(workerConnection, deps, o.concurrency ?? 1, freshMs, log);
   await consumer.start();
   const stop = async () => {
     await consumer.stop();

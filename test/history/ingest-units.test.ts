@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { needsTouch } from "../../src/history/ingest-batch.js";
 import { DEFAULT_CONSUMER_OPTIONS, pauseAfterRound } from "../../src/history/ingest-consumer.js";
 import { entryCount, packJobs } from "../../src/history/ingest-job.js";
 import { retryDelayMs } from "../../src/history/ingest-queue.js";
@@ -35,13 +36,38 @@ describe("ingestion building blocks (pure)", () => {
       readCount: 250,
       idleMs: 50,
       busyPauseMs: 200,
-      busyRoundEntries: 100,
+      busyEntriesPerSecond: 100,
     };
-    assert.equal(pauseAfterRound([0, 250, 3], 0, o), 0, "a full partition read: more is waiting");
-    assert.equal(pauseAfterRound([0, 0], 7, o), 0, "reclaimed entries: look again at once");
-    assert.equal(pauseAfterRound([60, 40, 0], 0, o), 200, "a large round: let the next batch grow");
-    assert.equal(pauseAfterRound([60, 39], 0, o), 50, "a small round: read-your-writes stays quick");
-    assert.equal(pauseAfterRound([0, 0, 0], 0, o), 50, "nothing read: the idle pause");
+    assert.equal(pauseAfterRound([0, 250, 3], 0, 60, o), 0, "a full partition read: more is waiting");
+    assert.equal(pauseAfterRound([0, 0], 7, 60, o), 0, "reclaimed entries: look again at once");
+    assert.equal(pauseAfterRound([4, 2, 0], 0, 60, o), 200, "100/s or more: let the next batch grow");
+    assert.equal(pauseAfterRound([60, 40], 0, 1000, o), 200, "exactly 100/s");
+    assert.equal(pauseAfterRound([60, 39], 0, 1000, o), 50, "below 100/s: read-your-writes stays quick");
+    assert.equal(pauseAfterRound([0, 0, 0], 0, 60, o), 50, "nothing read: the idle pause");
+    assert.equal(pauseAfterRound([0, 0], 0, 0, o), 50, "nothing read, however soon");
+    assert.equal(pauseAfterRound([3], 0, Number.POSITIVE_INFINITY, o), 50, "the first round has no rate");
+    // The same load read after either pause gives the same decision: no regime keeps itself going.
+    const rate = 500; // entries/s
+    for (const before of [50, 200]) {
+      const elapsed = before + 15;
+      assert.equal(
+        pauseAfterRound([Math.round((rate * elapsed) / 1000)], 0, elapsed, o),
+        200,
+        `after ${before}`,
+      );
+    }
+  });
+
+  test("only a fresh first attempt skips the touch: retries and jobs that waited reset their entries' idle time", () => {
+    const now = 1_000_000;
+    assert.equal(
+      needsTouch({ attemptsMade: 0, timestamp: now - 20 }, 6000, now),
+      false,
+      "fresh first attempt",
+    );
+    assert.equal(needsTouch({ attemptsMade: 1, timestamp: now - 20 }, 6000, now), true, "a retry");
+    assert.equal(needsTouch({ attemptsMade: 0, timestamp: now - 6000 }, 6000, now), true, "waited freshMs");
+    assert.equal(needsTouch({ attemptsMade: 0, timestamp: now - 90_000 }, 6000, now), true, "a stalled job");
   });
 
   test("retry delays double from 250 ms and stop at the 15 s ceiling", () => {
