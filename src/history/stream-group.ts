@@ -1,8 +1,12 @@
-import { readStreams } from "../redis/cluster-stream-read.js";
-import type { RedisClient } from "../redis/engine-scripts.js";
-import { partitionOfStreamKey, streamKey } from "../redis/keys.js";
+import { isCluster } from "../redis/cluster-client.js";
+import { evalScript, type RedisClient } from "../redis/engine-scripts.js";
+import { streamKey } from "../redis/keys.js";
+import { loadLuaScript } from "../redis/lua-source.js";
 import { HISTORY_GROUP } from "./ingest-names.js";
 import { parseEntries, type RawEntry, type StreamEntry } from "./stream-entry.js";
+
+/** XREADGROUP of new entries that answers only their ids (the key count is given per call). */
+const READ_NEW_IDS = loadLuaScript("read-new-ids", 0);
 
 /**
  * The history consumer group on the partition streams: the one module that issues XGROUP, XREADGROUP,
@@ -37,29 +41,19 @@ export class StreamGroup {
   /**
    * `readNew` for many partitions, ids per partition in the order given. On a single Redis it is ONE
    * XREADGROUP naming every stream: a round of the consumer then costs Redis and the client one command
-   * instead of one per partition (64 by default, 20 rounds a second while idle); a Cluster reads each on its
-   * own (src/redis/cluster-stream-read.ts). XREADGROUP has no JUSTID, so the reply carries every entry's
-   * fields; asked as Buffers they are sliced, not decoded into strings nobody reads.
+   * instead of one per partition (64 by default, 20 rounds a second while idle); a Cluster reads each
+   * stream by its own call (one slot each). The XREADGROUP runs in lua/read-new-ids.lua, which answers
+   * only the ids: the plain reply carries every field of every entry, which nobody here reads.
    */
   async readNewEach(partitions: readonly number[], count: number): Promise<string[][]> {
     const keys = partitions.map((p) => streamKey(p));
-    const head = ["GROUP", HISTORY_GROUP, this.consumer, "COUNT", count];
-    const reply = await readStreams<Buffer>(
-      this.redis,
-      "xreadgroupBuffer",
-      head,
-      keys,
-      keys.map(() => ">"),
-      0,
-    );
-    const byPartition = new Map<number, string[]>();
-    for (const [key, entries] of reply) {
-      byPartition.set(
-        partitionOfStreamKey(key.toString("latin1")),
-        entries.map(([id]) => id.toString("latin1")),
-      );
-    }
-    return partitions.map((p) => byPartition.get(p) ?? []);
+    const args = [HISTORY_GROUP, this.consumer, String(count)];
+    const read = async (some: string[]) =>
+      (await evalScript(this.redis, READ_NEW_IDS, some.length, [...some, ...args])) as string[];
+    const lists = isCluster(this.redis)
+      ? (await Promise.all(keys.map((key) => read([key])))).flat()
+      : await read(keys);
+    return lists.map((ids) => (ids === "" ? [] : ids.split(",")));
   }
 
   /**

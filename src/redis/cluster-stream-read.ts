@@ -17,35 +17,34 @@ import type { RedisClient } from "./engine-scripts.js";
 export const CLUSTER_POLL_MS = 50;
 
 /** One stream's part of an XREAD/XREADGROUP reply: a pending entry deleted since has null fields. */
-export type StreamReply<T = string> = [key: T, entries: [id: T, fields: T[] | null][]];
+export type StreamReply = [key: string, entries: [id: string, fields: string[] | null][]];
 
 /**
  * The read commands by their ioredis method: the named methods (not `redis.call`) are the ones ioredis
- * shapes into [key, entries] pairs whatever the protocol (RESP3 sends a map). `xreadgroupBuffer` leaves
- * keys, ids and fields as Buffers, for a reader that only slices them.
+ * shapes into [key, entries] pairs whatever the protocol (RESP3 sends a map).
  */
-export type StreamRead = "xread" | "xreadgroup" | "xreadgroupBuffer";
+export type StreamRead = "xread" | "xreadgroup";
 
 /**
  * `<command> <head…> [BLOCK blockMs] STREAMS <keys…> <ids…>`: one command on a single Redis (BLOCK only when
  * `blockMs` > 0), one per key on a Cluster (see above). Streams with nothing to return are absent; `head`
  * must not contain BLOCK.
  */
-export async function readStreams<T = string>(
+export async function readStreams(
   redis: RedisClient,
   command: StreamRead,
   head: readonly (string | number)[],
   keys: readonly string[],
   ids: readonly string[],
   blockMs: number,
-): Promise<StreamReply<T>[]> {
-  const read = redis[command] as (...args: unknown[]) => Promise<StreamReply<T>[] | null>;
+): Promise<StreamReply[]> {
+  const read = redis[command] as (...args: unknown[]) => Promise<StreamReply[] | null>;
   if (!isCluster(redis)) {
     const block = blockMs > 0 ? ["BLOCK", blockMs] : [];
     return (await read.call(redis, ...head, ...block, "STREAMS", ...keys, ...ids)) ?? [];
   }
   const replies = await Promise.all(keys.map((key, i) => read.call(redis, ...head, "STREAMS", key, ids[i])));
-  const merged: StreamReply<T>[] = [];
+  const merged: StreamReply[] = [];
   for (const reply of replies) if (reply) merged.push(...reply.filter(([, entries]) => entries.length > 0));
   if (merged.length === 0 && blockMs > 0) {
     await new Promise((r) => setTimeout(r, Math.min(blockMs, CLUSTER_POLL_MS)));

@@ -256,13 +256,25 @@ export class EngineScripts {
     return pending;
   }
 
-  /** EVALSHA, falling back to EVAL once when the server does not have the script (restart, failover). */
-  private async run(script: LuaScript, ...args: string[]): Promise<unknown> {
-    try {
-      return await sendFlat(this.redis, "evalsha", [script.sha, String(script.numberOfKeys), ...args]);
-    } catch (err) {
-      if (!(err instanceof Error) || !err.message.startsWith("NOSCRIPT")) throw err;
-      return this.redis.eval(script.source, script.numberOfKeys, ...args);
-    }
+  private run(script: LuaScript, ...args: string[]): Promise<unknown> {
+    return evalScript(this.redis, script, script.numberOfKeys, args);
+  }
+}
+
+/**
+ * EVALSHA of `script` with `numberOfKeys` of `args` as KEYS, falling back to EVAL once when the server does
+ * not have the script (restart, failover). On a Cluster it goes to the first key's slot.
+ */
+export async function evalScript(
+  redis: RedisClient,
+  script: LuaScript,
+  numberOfKeys: number,
+  args: readonly string[],
+): Promise<unknown> {
+  try {
+    return await sendFlat(redis, "evalsha", [script.sha, String(numberOfKeys), ...args]);
+  } catch (err) {
+    if (!(err instanceof Error) || !err.message.startsWith("NOSCRIPT")) throw err;
+    return redis.eval(script.source, numberOfKeys, ...args);
   }
 }

@@ -77,6 +77,10 @@ describe("the history consumer group on a real Redis stream", () => {
     assert.deepEqual(await group.readNewEach(partitions, 2), [added[0].slice(0, 2), [], added[2], added[3]]);
     assert.deepEqual(await group.readNewEach(partitions, 2), [added[0].slice(2), [], [], []]);
     assert.deepEqual(await group.readNewEach(partitions, 2), [[], [], [], []]);
+    // The consumer recreates a group that vanished (a flushed Redis) when the read names NOGROUP.
+    await redis.call("XGROUP", "DESTROY", streamKey(1), "history");
+    await assert.rejects(group.readNewEach(partitions, 2), /NOGROUP/);
+    await group.ensureGroup(1);
     for (const p of partitions) {
       const pending = (await redis.call("XPENDING", streamKey(p), "history", "-", "+", 10)) as [
         string,

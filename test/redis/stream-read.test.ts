@@ -55,16 +55,15 @@ for (const protocol of [3, 2] as const) {
       );
     });
 
-    test("XREADGROUP as Buffers delivers each new entry once; a deleted pending entry comes back without fields", async () => {
+    test("XREADGROUP delivers each new entry once; a deleted pending entry comes back without fields", async () => {
       const group = `g${protocol}`;
       for (const key of KEYS) await redis.call("XGROUP", "CREATE", key, group, "0", "MKSTREAM");
       const head = ["GROUP", group, "c1", "COUNT", 10];
       const fresh = KEYS.map(() => ">");
-      const first = await readStreams<Buffer>(redis, "xreadgroupBuffer", head, KEYS, fresh, 0);
-      assert.ok(first.every(([key, entries]) => Buffer.isBuffer(key) && Buffer.isBuffer(entries[0][0])));
-      const ids = first.flatMap(([, entries]) => entries.map(([id]) => id.toString()));
+      const first = await readStreams(redis, "xreadgroup", head, KEYS, fresh, 0);
+      const ids = first.flatMap(([, entries]) => entries.map(([id]) => id));
       assert.deepEqual(ids.sort(), [...appended[0], ...appended[2]].sort());
-      assert.deepEqual(await readStreams(redis, "xreadgroupBuffer", head, KEYS, fresh, 0), []);
+      assert.deepEqual(await readStreams(redis, "xreadgroup", head, KEYS, fresh, 0), []);
 
       await redis.xdel(KEYS[2], appended[2][1]);
       const pending = entriesOf(
