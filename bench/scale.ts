@@ -16,8 +16,8 @@ export interface ScaleRun {
 }
 
 /**
- * Prepopulates `opts.population` typical profiles, then runs POST /action twice with lists of the same
- * length and mix: users drawn from the first `smallUsers` populated users, then from all of them. Both
+ * Prepopulates `opts.population` typical profiles, then runs POST /action twice per generator with lists of
+ * the same length and mix: users drawn from the first `smallUsers` populated users, then from all of them. Both
  * sides hit existing profiles, so the only difference is how many distinct keys (and tokens) are hot.
  */
 export async function runScale(
@@ -55,12 +55,18 @@ export async function runScale(
     pids,
     redis,
   });
-  const smallRuns = await runPhase(opts, phase(`POST /action @ ${label(smallUsers)} users`, small), gens);
-  const largeRuns = await runPhase(
-    opts,
-    phase(`POST /action @ ${label(opts.population)} users`, large),
-    gens,
-  );
+  // Per generator, the small side and then the large one, back to back: the box's speed drifts within
+  // minutes, and with every generator's small run first, autocannon's two runs were ~40 s apart.
+  const smallRuns: PhaseResult[] = [];
+  const largeRuns: PhaseResult[] = [];
+  for (const gen of gens) {
+    smallRuns.push(
+      ...(await runPhase(opts, phase(`POST /action @ ${label(smallUsers)} users`, small), [gen])),
+    );
+    largeRuns.push(
+      ...(await runPhase(opts, phase(`POST /action @ ${label(opts.population)} users`, large), [gen])),
+    );
+  }
   const generators: Record<string, { small: number; large: number; ratio: number }> = {};
   for (const s of smallRuns) {
     const l = largeRuns.find((x) => x.generator === s.generator);
