@@ -31,8 +31,10 @@ async function main(): Promise<void> {
   const rules = loadRulesFile(settings.rulesPath);
   const redis = await connectRedis(settings.redisUrl);
   redis.on("error", () => redisFailures.connection++); // metrics; connect.ts already keeps it from crashing us
-  // History: ClickHouse store, GET /history, and (by default) the ingestion workers in this process.
-  const history = await startHistoryFromSettings(settings, settings.history.embeddedWorkers, logEntry);
+  // History: ClickHouse store, GET /history, and (by default) the ingestion workers in this process, on a
+  // thread of their own so that requests never wait behind a batch.
+  const ingest = settings.history.embeddedWorkers ? "thread" : false;
+  const history = await startHistoryFromSettings(settings, ingest, logEntry);
   // Deleting a user reaches ClickHouse through the same store.
   const services = createServices(redis, rules, settings.partitions, Date.now, { history: history.store });
   const configSync = await startConfigSync(services.configs, redis, rules, log);

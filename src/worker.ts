@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   // Fail fast with the same one-line message as the API when Redis is unreachable.
   const probe = await connectRedis(settings.redisUrl);
   probe.disconnect();
-  const history = await startHistoryFromSettings(settings, true, logEntry);
+  const history = await startHistoryFromSettings(settings, "inProcess", logEntry);
   const where = settings.clickhouseUrl ? "ClickHouse server" : `embedded ClickHouse in ${settings.dataDir}`;
   log(
     `loyalty-worker ingesting ${settings.partitions} partitions into ${where} as ${history.ingest?.consumerName}`,

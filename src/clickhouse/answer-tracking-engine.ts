@@ -31,6 +31,10 @@ export class AnswerTrackingEngine implements ClickHouseEngine {
     return this.answered(this.inner.insertRows(table, rows));
   }
 
+  insertJsonLines(table: string, payload: Uint8Array): Promise<void> {
+    return this.answered(this.inner.insertJsonLines(table, payload));
+  }
+
   select(sql: string): Promise<JsonRow[]> {
     return this.answered(this.inner.select(sql));
   }

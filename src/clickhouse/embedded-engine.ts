@@ -1,7 +1,6 @@
 import { mkdirSync } from "node:fs";
-import { bareStatement, type ClickHouseEngine, checkedTableName, type JsonRow } from "./engine.js";
+import { bareStatement, type ClickHouseEngine, checkedTableName, type JsonRow, jsonLines } from "./engine.js";
 import { leaseSession, type SessionLease } from "./session-registry.js";
-import { mapInSlices } from "./slices.js";
 
 /** ClickHouse in this process through chdb, with data under `dataDir` (LOYALTY_DATA_DIR). */
 export class EmbeddedClickHouseEngine implements ClickHouseEngine {
@@ -20,8 +19,11 @@ export class EmbeddedClickHouseEngine implements ClickHouseEngine {
 
   async insertRows(table: string, rows: readonly JsonRow[]): Promise<void> {
     if (rows.length === 0) return;
-    const lines = await mapInSlices(rows, (row) => `${JSON.stringify(row)}\n`);
-    const payload = Buffer.from(lines.join(""), "utf8");
+    await this.insertJsonLines(table, jsonLines(rows));
+  }
+
+  async insertJsonLines(table: string, payload: Uint8Array): Promise<void> {
+    if (payload.byteLength === 0) return;
     await this.session().insert({ table: checkedTableName(table), values: payload, format: "JSONEachRow" });
   }
 

@@ -15,6 +15,8 @@ export interface ClickHouseEngine {
   exec(sql: string): Promise<void>;
   /** Inserts rows as JSONEachRow: values travel as data, never through SQL text. */
   insertRows(table: string, rows: readonly JsonRow[]): Promise<void>;
+  /** Inserts rows already encoded as JSONEachRow (one object per line, UTF-8): `jsonLines` or equivalent. */
+  insertJsonLines(table: string, payload: Uint8Array): Promise<void>;
   /** Runs one SELECT and returns its rows as objects. */
   select(sql: string): Promise<JsonRow[]>;
   /** True when ClickHouse answers a trivial query; never rejects. */
@@ -22,6 +24,17 @@ export interface ClickHouseEngine {
   /** Releases the connection; further calls reject. */
   close(): Promise<void>;
 }
+
+/** Rows as a JSONEachRow payload. */
+export function jsonLines(rows: readonly JsonRow[]): Uint8Array {
+  let text = "";
+  for (const row of rows) text += `${JSON.stringify(row)}\n`;
+  return utf8.encode(text);
+}
+
+// TextEncoder, not Buffer.from: a small Buffer is a slice of a shared pool, which cannot be transferred to
+// another thread (the ingestion thread hands its payloads over, src/history/ingest-thread.ts).
+const utf8 = new TextEncoder();
 
 const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
 

@@ -1,3 +1,5 @@
+import { Readable } from "node:stream";
+import { finished } from "node:stream/promises";
 import { type ClickHouseClient, ClickHouseLogLevel, createClient } from "@clickhouse/client";
 import { bareStatement, type ClickHouseEngine, checkedTableName, type JsonRow } from "./engine.js";
 import type { ServerAddress } from "./server-url.js";
@@ -37,6 +39,17 @@ export class ServerClickHouseEngine implements ClickHouseEngine {
   async insertRows(table: string, rows: readonly JsonRow[]): Promise<void> {
     if (rows.length === 0) return;
     await this.client.insert({ table: checkedTableName(table), values: [...rows], format: "JSONEachRow" });
+  }
+
+  async insertJsonLines(table: string, payload: Uint8Array): Promise<void> {
+    if (payload.byteLength === 0) return;
+    // The bytes go into the request body as they are (the client's insert() would encode objects again).
+    const result = await this.client.exec({
+      query: `INSERT INTO ${checkedTableName(table)} FORMAT JSONEachRow`,
+      values: Readable.from([Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength)]),
+    });
+    result.stream.resume(); // an INSERT answers with an empty body; reading it frees the connection
+    await finished(result.stream);
   }
 
   async select(sql: string): Promise<JsonRow[]> {

@@ -1,6 +1,5 @@
 import type { ClickHouseEngine, JsonRow } from "../clickhouse/engine.js";
 import { waitForMutations } from "../clickhouse/mutations.js";
-import { mapInSlices } from "../clickhouse/slices.js";
 import { sqlLiteral } from "../clickhouse/sql-literal.js";
 import {
   type ClusterLayout,
@@ -12,7 +11,7 @@ import { badRequest } from "../domain/errors.js";
 import { pageSql } from "./page-query.js";
 import type { HistoryPage, HistoryQuery, HistoryStore, StoredTransaction } from "./ports.js";
 import { migrateHistorySchema, TRANSACTIONS_TABLE } from "./schema.js";
-import { toTransactionRow } from "./transaction-row.js";
+import { encodeTransactions } from "./transaction-row.js";
 
 /** HistoryStore on ClickHouse, embedded or server: the engine decides, the SQL is the same. */
 export class ClickHouseHistoryStore implements HistoryStore {
@@ -34,10 +33,12 @@ export class ClickHouseHistoryStore implements HistoryStore {
   }
 
   async insert(rows: readonly StoredTransaction[]): Promise<void> {
-    // One version for the batch: a retry inserts a later version of identical rows, so either copy is right.
-    const insertedAt = Date.now();
-    const values = await mapInSlices(rows, (row) => toTransactionRow(row, insertedAt));
-    await this.engine.insertRows(TRANSACTIONS_TABLE, values);
+    if (rows.length === 0) return;
+    await this.insertEncoded(await encodeTransactions(rows));
+  }
+
+  insertEncoded(payload: Uint8Array): Promise<void> {
+    return this.engine.insertJsonLines(TRANSACTIONS_TABLE, payload);
   }
 
   async page(query: HistoryQuery): Promise<HistoryPage> {

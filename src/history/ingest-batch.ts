@@ -8,8 +8,8 @@ import type { StreamGroup } from "./stream-group.js";
 /** What one ingestion job needs. */
 export interface IngestBatchDeps {
   readonly group: StreamGroup;
-  readonly store: HistoryStore;
-  readonly lag: LagMeter;
+  readonly store: Pick<HistoryStore, "insert">;
+  readonly lag: Pick<LagMeter, "record">;
   readonly now?: () => number;
 }
 

@@ -6,7 +6,8 @@ import { ClickHouseHistoryStore } from "./clickhouse-history-store.js";
 import { HistoryService } from "./history-service.js";
 import { type Ingest, type IngestOptions, startIngest } from "./ingest.js";
 import { openIngestQueue } from "./ingest-queue.js";
-import { historyLag } from "./lag-meter.js";
+import { startIngestThread } from "./ingest-thread.js";
+import { historyLag, type LagMeter } from "./lag-meter.js";
 import { ingestStatus } from "./lag-report.js";
 import type { HistoryStore } from "./ports.js";
 
@@ -26,9 +27,15 @@ export interface HistoryRuntimeOptions {
   readonly store: HistoryStore;
   readonly redisUrl: string;
   readonly partitions: number;
-  readonly ingest: false | Omit<IngestOptions, "store" | "redisUrl" | "partitions">;
+  readonly ingest: false | RuntimeIngestOptions;
   readonly log?: (entry: object) => void;
 }
+
+/** Ingestion's options in a runtime; `thread`: run it on a worker thread (src/history/ingest-thread.ts). */
+export type RuntimeIngestOptions = Omit<IngestOptions, "store" | "redisUrl" | "partitions" | "lag"> & {
+  readonly lag?: LagMeter;
+  readonly thread?: boolean;
+};
 
 /** Creates the schema (retrying while ClickHouse is away), the history service and, if asked, ingestion. */
 export async function startHistory(o: HistoryRuntimeOptions): Promise<HistoryRuntime> {
@@ -43,9 +50,12 @@ export async function startHistory(o: HistoryRuntimeOptions): Promise<HistoryRun
     status: () => ingestStatus(statusRedis, queue, o.partitions, lag),
   });
   // Ingestion may start before the schema exists: its inserts fail and retry until it does.
-  const ingest = o.ingest
-    ? await startIngest({ ...o.ingest, store: o.store, redisUrl: o.redisUrl, partitions: o.partitions, log })
-    : undefined;
+  const where = { store: o.store, redisUrl: o.redisUrl, partitions: o.partitions, lag, log };
+  const ingest = !o.ingest
+    ? undefined
+    : o.ingest.thread
+      ? await startIngestThread({ ...o.ingest, ...where })
+      : await startIngest({ ...o.ingest, ...where });
   return {
     service,
     store: o.store,
@@ -87,7 +97,7 @@ async function initWhenReachable(
  */
 export async function startHistoryFromSettings(
   settings: Settings,
-  runIngest: boolean,
+  runIngest: false | "inProcess" | "thread",
   log: (entry: object) => void,
 ): Promise<HistoryRuntime> {
   const store = new ClickHouseHistoryStore(createClickHouseEngine(settings), clusterLayoutOf(settings));
@@ -99,6 +109,7 @@ export async function startHistoryFromSettings(
     ingest: runIngest
       ? {
           concurrency: store.kind === "server" ? 2 : 1,
+          thread: runIngest === "thread",
           consumer: { reclaimIdleMs: settings.history.reclaimIdleMs },
         }
       : false,

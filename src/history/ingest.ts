@@ -13,14 +13,14 @@ import { StreamGroup } from "./stream-group.js";
 /** What history ingestion needs to run in a process. */
 export interface IngestOptions {
   readonly redisUrl: string;
-  readonly store: HistoryStore;
+  readonly store: Pick<HistoryStore, "insert">;
   readonly partitions: number;
   /** Concurrent jobs in this process (default 1: one ClickHouse insert at a time is the cheap path). */
   readonly concurrency?: number;
   readonly consumer?: Partial<Omit<ConsumerOptions, "partitions">>;
   /** This process's name in the consumer group (default host-pid-random). */
   readonly consumerName?: string;
-  readonly lag?: LagMeter;
+  readonly lag?: Pick<LagMeter, "record">;
   /** BullMQ options of each job (attempts, backoff, retention); default INGEST_JOB_OPTIONS. */
   readonly jobOptions?: JobsOptions;
   /** How long `stop` waits for queued jobs to drain before closing (default 5 s). */

@@ -42,6 +42,8 @@ export interface HistoryStore {
   init(): Promise<void>;
   /** Inserts transactions; idempotent by (userId, id), so a retried batch never shows a row twice. */
   insert(rows: readonly StoredTransaction[]): Promise<void>;
+  /** The same for a batch already encoded by `encodeTransactions` (src/history/transaction-row.ts). */
+  insertEncoded(payload: Uint8Array): Promise<void>;
   /** One page of a user's history. */
   page(query: HistoryQuery): Promise<HistoryPage>;
   /** Removes every row of a user. */

@@ -1,4 +1,5 @@
 import type { JsonRow } from "../clickhouse/engine.js";
+import { mapInSlices } from "../clickhouse/slices.js";
 import type { StoredTransaction } from "./ports.js";
 
 /** The typed columns of one `transactions` row, as inserted (JSONEachRow). */
@@ -27,6 +28,22 @@ export interface TransactionRow extends JsonRow {
 }
 
 type Obj = Record<string, unknown>;
+
+const utf8 = new TextEncoder();
+
+/**
+ * A batch as the `transactions` table's JSONEachRow payload (`HistoryStore.insertEncoded`), converted in
+ * slices so the event loop gets a turn every few hundred rows. One `inserted_at` for the batch: a retry
+ * inserts a later version of identical rows, so either copy is right. Throws as `toTransactionRow` does.
+ * The bytes are a TextEncoder's own buffer, so they can be transferred to another thread.
+ */
+export async function encodeTransactions(
+  rows: readonly StoredTransaction[],
+  insertedAt: number = Date.now(),
+): Promise<Uint8Array> {
+  const lines = await mapInSlices(rows, (row) => `${JSON.stringify(toTransactionRow(row, insertedAt))}\n`);
+  return utf8.encode(lines.join(""));
+}
 
 const ID = /^(\d{1,16})-(\d{1,16})$/;
 

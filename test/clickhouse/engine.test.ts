@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import type { ClickHouseEngine } from "../../src/clickhouse/engine.js";
+import { type ClickHouseEngine, jsonLines } from "../../src/clickhouse/engine.js";
 import { sqlLiteral } from "../../src/clickhouse/sql-literal.js";
 import { clickhouseTestBackends } from "../support/clickhouse-backends.js";
 
@@ -64,6 +64,22 @@ for (const backend of clickhouseTestBackends()) {
         `SELECT count() AS c FROM engine_probe WHERE k = ${sqlLiteral("nul\0byte")}`,
       );
       assert.equal(byKey.c, "1");
+    });
+
+    it("inserts an encoded JSONEachRow payload as it is, and rejects one ClickHouse cannot parse", async () => {
+      await engine.exec("DROP TABLE IF EXISTS lines_probe");
+      await engine.exec("CREATE TABLE lines_probe (k String, n UInt64) ENGINE = MergeTree ORDER BY k");
+      const rows = HOSTILE_STRINGS.map((k, i) => ({ k, n: i }));
+      await engine.insertJsonLines("lines_probe", jsonLines(rows));
+      const back = await engine.select("SELECT k, n FROM lines_probe ORDER BY n");
+      assert.deepEqual(
+        back,
+        rows.map((r) => ({ ...r, n: String(r.n) })),
+      );
+      const broken = new TextEncoder().encode('{"k":"x","n":1}\n{"k":"y","n":\n');
+      await assert.rejects(engine.insertJsonLines("lines_probe", broken));
+      await assert.rejects(engine.insertJsonLines("no_such_table", jsonLines(rows)), /no_such_table/);
+      await assert.rejects(engine.insertJsonLines("lines_probe; DROP TABLE x", broken), /invalid table name/);
     });
 
     it("strips trailing semicolons so statements copied from docs run", async () => {

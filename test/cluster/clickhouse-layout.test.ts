@@ -23,6 +23,7 @@ function recordingEngine(): ClickHouseEngine & { sql: string[] } {
     exec: async (s: string) => void sql.push(s),
     select: async () => [{ pending: 0 }],
     insertRows: async () => {},
+    insertJsonLines: async () => {},
     ping: async () => true,
     close: async () => {},
   };

@@ -1,5 +1,10 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, afterEach, before, beforeEach } from "node:test";
 import { mintDevToken } from "../../src/auth/dev-token.js";
 import { createTokenVerifier } from "../../src/auth/verifier.js";
+import { createClickHouseEngine } from "../../src/clickhouse/create-engine.js";
 import type { ClickHouseEngine } from "../../src/clickhouse/engine.js";
 import { createServices } from "../../src/composition.js";
 import { EXAMPLE_RULES_PATH } from "../../src/config/env.js";
@@ -112,4 +117,31 @@ export async function waitFor(probe: () => Promise<boolean>, ms: number, everyMs
     await new Promise((r) => setTimeout(r, everyMs));
   }
   return probe();
+}
+
+/**
+ * Registers a suite's hooks for an embedded store in a temp dir (opened before, removed after) and a
+ * flushed test Redis per test; `ctx.store` may be replaced by a test (chdb runs one data dir per process).
+ */
+export function useEmbeddedStoreAndRedis(prefix: string): {
+  store: ClickHouseHistoryStore;
+  redis: RedisClient;
+} {
+  const ctx = {} as { store: ClickHouseHistoryStore; redis: RedisClient };
+  let dir = "";
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), prefix));
+    ctx.store = new ClickHouseHistoryStore(
+      createClickHouseEngine({ dataDir: dir, clickhouseUrl: undefined }),
+    );
+  });
+  after(async () => {
+    await ctx.store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  beforeEach(async () => {
+    ctx.redis = await freshRedis();
+  });
+  afterEach(() => ctx.redis.disconnect());
+  return ctx;
 }

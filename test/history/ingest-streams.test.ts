@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, afterEach, before, beforeEach, describe, test } from "node:test";
+import { afterEach, beforeEach, describe, test } from "node:test";
 import { createClickHouseEngine } from "../../src/clickhouse/create-engine.js";
 import { ClickHouseHistoryStore } from "../../src/history/clickhouse-history-store.js";
 import { startIngest } from "../../src/history/ingest.js";
@@ -16,7 +16,7 @@ import type { RedisClient } from "../../src/redis/engine-scripts.js";
 import { streamKey } from "../../src/redis/keys.js";
 import { transaction } from "../support/clickhouse-history-fixtures.js";
 import { freshRedis, TEST_REDIS_URL, testRedis } from "../support/redis.js";
-import { FAST_INGEST, historyBacklog, waitFor } from "./ingest-harness.js";
+import { FAST_INGEST, historyBacklog, useEmbeddedStoreAndRedis, waitFor } from "./ingest-harness.js";
 
 const KEY = streamKey(0);
 const T0 = 1_764_547_200_000;
@@ -122,64 +122,55 @@ describe("the history consumer group on a real Redis stream", () => {
 });
 
 describe("ingestion batches into a real ClickHouse (embedded)", () => {
-  let redis: RedisClient;
-  let dir: string;
-  let store: ClickHouseHistoryStore;
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), "loyalty-ingest-"));
-    store = new ClickHouseHistoryStore(createClickHouseEngine({ dataDir: dir, clickhouseUrl: undefined }));
-  });
-  after(async () => {
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
-  });
-  beforeEach(async () => {
-    redis = await freshRedis();
-  });
-  afterEach(() => redis.disconnect());
+  const ctx = useEmbeddedStoreAndRedis("loyalty-ingest-");
 
   test("a failing insert acknowledges nothing; entries are acknowledged only once ClickHouse has them", async () => {
-    const group = new StreamGroup(redis, "w");
+    const group = new StreamGroup(ctx.redis, "w");
     await group.ensureGroup(0);
-    const ids = await append(redis, 4, "batch-user");
+    const ids = await append(ctx.redis, 4, "batch-user");
     await group.readNew(0, 10);
-    const deps = { group, store, lag: new LagMeter() };
+    const deps = { group, store: ctx.store, lag: new LagMeter() };
     // The table does not exist yet: a real ClickHouse error.
     await assert.rejects(ingestBatch(deps, { parts: [{ p: 0, ids }] }));
-    const [stillPending] = (await redis.call("XPENDING", KEY, "history")) as [number];
+    const [stillPending] = (await ctx.redis.call("XPENDING", KEY, "history")) as [number];
     assert.equal(Number(stillPending), 4);
-    await store.init();
+    await ctx.store.init();
     assert.deepEqual(await ingestBatch(deps, { parts: [{ p: 0, ids }] }), { inserted: 4, missing: 0 });
-    const [nowPending] = (await redis.call("XPENDING", KEY, "history")) as [number];
+    const [nowPending] = (await ctx.redis.call("XPENDING", KEY, "history")) as [number];
     assert.equal(Number(nowPending), 0);
-    assert.equal((await store.page({ userId: "batch-user", limit: 10 })).transactions.length, 4);
+    assert.equal((await ctx.store.page({ userId: "batch-user", limit: 10 })).transactions.length, 4);
     assert.equal(deps.lag.snapshot().samples, 4);
   });
 
   test("a malformed entry fails its job visibly while the batch's transactions are stored", async () => {
-    await store.init();
-    const group = new StreamGroup(redis, "w");
+    await ctx.store.init();
+    const group = new StreamGroup(ctx.redis, "w");
     await group.ensureGroup(0);
-    const good = await append(redis, 2, "mixed-user");
-    const bad = (await redis.xadd(KEY, "*", "u", "mixed-user", "t", "{oops")) as string;
+    const good = await append(ctx.redis, 2, "mixed-user");
+    const bad = (await ctx.redis.xadd(KEY, "*", "u", "mixed-user", "t", "{oops")) as string;
     await group.readNew(0, 10);
     await assert.rejects(
-      ingestBatch({ group, store, lag: new LagMeter() }, { parts: [{ p: 0, ids: [...good, bad] }] }),
+      ingestBatch(
+        { group, store: ctx.store, lag: new LagMeter() },
+        { parts: [{ p: 0, ids: [...good, bad] }] },
+      ),
       {
         name: "UnrecoverableError",
         message: new RegExp(bad),
       },
     );
-    assert.equal((await store.page({ userId: "mixed-user", limit: 10 })).transactions.length, 2);
+    assert.equal((await ctx.store.page({ userId: "mixed-user", limit: 10 })).transactions.length, 2);
   });
 
   test("a job that exhausts its retries is counted as failed, and its entries are reclaimed later", async () => {
     const fresh = await mkdtemp(join(tmpdir(), "loyalty-ingest-"));
-    await store.close(); // chdb runs one data directory per process: switch to an empty one
-    store = new ClickHouseHistoryStore(createClickHouseEngine({ dataDir: fresh, clickhouseUrl: undefined }));
+    await ctx.store.close(); // chdb runs one data directory per process: switch to an empty one
+    ctx.store = new ClickHouseHistoryStore(
+      createClickHouseEngine({ dataDir: fresh, clickhouseUrl: undefined }),
+    );
     const ingest = await startIngest({
       redisUrl: TEST_REDIS_URL,
-      store, // schema not created yet: every insert fails
+      store: ctx.store, // schema not created yet: every insert fails
       partitions: 1,
       consumer: { ...FAST_INGEST, reclaimIdleMs: 1000, reclaimEveryMs: 200 },
       jobOptions: { attempts: 2, backoff: { type: "fixed", delay: 10 }, removeOnComplete: true },
@@ -188,13 +179,16 @@ describe("ingestion batches into a real ClickHouse (embedded)", () => {
     const queueConnection = testRedis({ maxRetriesPerRequest: null });
     const queue = openIngestQueue(queueConnection);
     try {
-      await append(redis, 3, "failing-user");
-      const status = () => ingestStatus(redis, queue, 1, new LagMeter());
+      await append(ctx.redis, 3, "failing-user");
+      const status = () => ingestStatus(ctx.redis, queue, 1, new LagMeter());
       assert.ok(await waitFor(async () => (await status()).jobs.failed >= 1, 10_000), "job never failed");
       assert.equal((await status()).backlog.total, 3, "its entries are still waiting in the stream");
-      await store.init();
-      assert.ok(await waitFor(async () => (await historyBacklog(redis, 1)) === 0, 15_000), "never reclaimed");
-      assert.equal((await store.page({ userId: "failing-user", limit: 10 })).transactions.length, 3);
+      await ctx.store.init();
+      assert.ok(
+        await waitFor(async () => (await historyBacklog(ctx.redis, 1)) === 0, 15_000),
+        "never reclaimed",
+      );
+      assert.equal((await ctx.store.page({ userId: "failing-user", limit: 10 })).transactions.length, 3);
     } finally {
       await ingest.stop();
       await queue.close();
