@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   const ingest = settings.history.embeddedWorkers ? "thread" : false;
   const history = await startHistoryFromSettings(settings, ingest, logEntry);
   // Deleting a user reaches ClickHouse through the same store.
-  const services = createServices(redis, rules, settings.partitions, Date.now, { history: history.store });
+  const services = createServices(redis, rules, settings.partitions, Date.now, { history: history.erasure });
   const configSync = await startConfigSync(services.configs, redis, rules, log);
   // Real-time push (every node tails the streams) and operator webhooks (WEBHOOKS_CONFIG), issue 4.
   const realtime = await startRealtimeFromSettings(settings, redis, logEntry);

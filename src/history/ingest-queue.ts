@@ -48,3 +48,24 @@ export async function queuedJobs(queue: Queue<IngestJobData>): Promise<number> {
   const counts = await queue.getJobCounts("wait", "delayed", "prioritized");
   return Object.values(counts).reduce((a, b) => a + b, 0);
 }
+
+/**
+ * Resolves once every job running now (in any process) has left the active set: finished, failed, or
+ * put back for a retry, which will read the stream again. True then; false after `timeoutMs` (a job
+ * whose worker died stays active until BullMQ notices the stall, 30 s by default).
+ */
+export async function runningJobsSettled(
+  queue: Queue<IngestJobData>,
+  timeoutMs = 30_000,
+  everyMs = 50,
+): Promise<boolean> {
+  const running = new Set((await queue.getActive()).map((job) => job.id));
+  const until = Date.now() + timeoutMs;
+  while (running.size > 0) {
+    if (Date.now() >= until) return false;
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+    const active = new Set((await queue.getActive()).map((job) => job.id));
+    for (const id of running) if (!active.has(id)) running.delete(id);
+  }
+  return true;
+}

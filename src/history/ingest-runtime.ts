@@ -5,7 +5,7 @@ import { openRedis } from "../redis/cluster-client.js";
 import { ClickHouseHistoryStore } from "./clickhouse-history-store.js";
 import { HistoryService } from "./history-service.js";
 import { type Ingest, type IngestOptions, startIngest } from "./ingest.js";
-import { openIngestQueue } from "./ingest-queue.js";
+import { openIngestQueue, runningJobsSettled } from "./ingest-queue.js";
 import { startIngestThread } from "./ingest-thread.js";
 import { historyLag, type LagMeter } from "./lag-meter.js";
 import { ingestStatus } from "./lag-report.js";
@@ -14,8 +14,15 @@ import type { HistoryStore } from "./ports.js";
 /** History in one process: the use cases over the store, plus ingestion when this process runs it. */
 export interface HistoryRuntime {
   readonly service: HistoryService;
-  /** The store itself, for the services that write to it directly (deleting a user). */
+  /** The store itself, for the services that write to it directly. */
   readonly store: HistoryStore;
+  /**
+   * Deleting a user's history for `UserDeletion`, which first removes the user's stream entries: this
+   * waits for the ingestion jobs running at that moment (any process) before deleting in ClickHouse. A
+   * job that read the user's entries just before they were removed inserts them afterwards; deleting
+   * before it finished would leave those rows in the history of a deleted user.
+   */
+  readonly erasure: Pick<HistoryStore, "deleteUser">;
   /** Ingestion running in this process (absent in an API-only process). */
   readonly ingest?: Ingest;
   /** Stops ingestion (finishing its batches) and closes the status connection; the store stays open. */
@@ -56,9 +63,18 @@ export async function startHistory(o: HistoryRuntimeOptions): Promise<HistoryRun
     : o.ingest.thread
       ? await startIngestThread({ ...o.ingest, ...where })
       : await startIngest({ ...o.ingest, ...where });
+  const erasure = {
+    deleteUser: async (userId: string) => {
+      if (!(await runningJobsSettled(queue))) {
+        log({ level: "warn", msg: "history: deleting a user while an ingestion job still runs", userId });
+      }
+      await o.store.deleteUser(userId);
+    },
+  };
   return {
     service,
     store: o.store,
+    erasure,
     ingest,
     stop: async () => {
       await ingest?.stop();

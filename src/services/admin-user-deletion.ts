@@ -25,7 +25,8 @@ const CHUNK = 1000;
  * Deletes a user everywhere (right to erasure). The hot path never tracks keys per user, so the user's
  * idempotency and rate-limit keys are found by SCAN of their one partition (`ly:{pN}:i:<user>:*`),
  * which only this rare admin call pays for. Order matters: Redis state first, then the stream, then
- * ClickHouse, so an entry ingested meanwhile is still caught by the last step.
+ * ClickHouse, so an entry ingested meanwhile is still caught by the last step (the history runtime's
+ * `erasure` also waits for the ingestion jobs running at that moment: see src/history/ingest-runtime.ts).
  */
 export class UserDeletion {
   constructor(

@@ -51,7 +51,7 @@ export async function startFullApp(redisUrl: string, rulesYaml: string): Promise
   const rules = loadRulesFile(settings.rulesPath);
   const redis = await connectRedis(settings.redisUrl);
   const history = await startHistoryFromSettings(settings, "thread", log);
-  const services = createServices(redis, rules, settings.partitions, Date.now, { history: history.store });
+  const services = createServices(redis, rules, settings.partitions, Date.now, { history: history.erasure });
   const configSync = await startConfigSync(services.configs, redis, rules, log);
   const realtime = await startRealtimeFromSettings(settings, redis, log);
   const webhooks = await startWebhooksFromSettings(settings, log);
