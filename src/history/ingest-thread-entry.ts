@@ -1,5 +1,5 @@
 import { parentPort, workerData } from "node:worker_threads";
-import { startIngest } from "./ingest.js";
+import { type Ingest, startIngest } from "./ingest.js";
 import type { FromIngestThread, IngestThreadData, ToIngestThread } from "./ingest-thread.js";
 import type { StoredTransaction } from "./ports.js";
 import { encodeTransactions } from "./transaction-row.js";
@@ -41,18 +41,9 @@ function flushLag(): void {
   send({ type: "lag", samples: out }, [out.buffer]);
 }
 
-const ingest = await startIngest({
-  redisUrl: data.redisUrl,
-  partitions: data.partitions,
-  concurrency: data.concurrency,
-  consumer: data.consumer,
-  consumerName: data.consumerName,
-  drainMs: data.drainMs,
-  store,
-  lag,
-  log: (entry) => send({ type: "log", entry }),
-});
+let ingest: Ingest | undefined;
 
+// Listening before ingestion starts: its first job may insert, and wait for the answer, at once.
 port.on("message", (m: ToIngestThread) => {
   if (m.type === "inserted") {
     const call = waiting.get(m.id);
@@ -62,8 +53,8 @@ port.on("message", (m: ToIngestThread) => {
     return;
   }
   if (m.type === "stop") {
-    void ingest
-      .stop()
+    // The API thread asks only after "started"; an unset `ingest` would have nothing to stop.
+    void Promise.resolve(ingest?.stop())
       .catch((err: unknown) =>
         send({
           type: "log",
@@ -77,4 +68,17 @@ port.on("message", (m: ToIngestThread) => {
       });
   }
 });
+
+ingest = await startIngest({
+  redisUrl: data.redisUrl,
+  partitions: data.partitions,
+  concurrency: data.concurrency,
+  consumer: data.consumer,
+  consumerName: data.consumerName,
+  drainMs: data.drainMs,
+  store,
+  lag,
+  log: (entry) => send({ type: "log", entry }),
+});
+
 send({ type: "started", consumerName: ingest.consumerName });

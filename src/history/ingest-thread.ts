@@ -65,9 +65,11 @@ export async function startIngestThread(o: IngestThreadOptions): Promise<IngestT
     drainMs: o.drainMs,
   };
   let stopping = false;
-  let current = await launch(data, o, log);
-  // A restart in progress; stop() waits for it, then stops whichever thread is current.
+  // A restart in progress and its thread; stop() ends that thread, waits, then stops the current one.
   let starting: Promise<void> = Promise.resolve();
+  let spawning: Worker | undefined;
+  const spawned = (worker: Worker | undefined) => (spawning = worker);
+  let current = await launch(data, o, log, spawned);
   const watch = (t: Running): void => {
     t.worker.once("exit", (code) => {
       if (stopping || t !== current) return;
@@ -75,7 +77,7 @@ export async function startIngestThread(o: IngestThreadOptions): Promise<IngestT
       const restart = async (): Promise<void> => {
         if (stopping) return;
         try {
-          current = await launch(data, o, log);
+          current = await launch(data, o, log, spawned);
           if (!stopping) watch(current);
         } catch (err) {
           log({ level: "error", msg: "history ingestion thread failed to start", err: String(err) });
@@ -95,6 +97,8 @@ export async function startIngestThread(o: IngestThreadOptions): Promise<IngestT
     },
     stop: async () => {
       stopping = true;
+      // A thread still starting (say, waiting for Redis) is ended: what it has not stored stays pending.
+      await spawning?.terminate();
       await starting;
       await current.stop();
     },
@@ -112,8 +116,10 @@ async function launch(
   data: IngestThreadData,
   o: IngestThreadOptions,
   log: (entry: object) => void,
+  spawned: (starting: Worker | undefined) => void,
 ): Promise<Running> {
   const worker = spawn(data);
+  spawned(worker);
   const exited = new Promise<number>((resolve) => worker.once("exit", resolve));
   worker.on("error", (err) =>
     log({ level: "error", msg: "history ingestion thread failed", err: String(err) }),
@@ -145,7 +151,7 @@ async function launch(
       reject(new Error(`history ingestion thread exited with code ${code} while starting`)),
     );
   });
-  const consumerName = await started;
+  const consumerName = await started.finally(() => spawned(undefined));
   return {
     worker,
     consumerName,

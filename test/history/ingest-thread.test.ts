@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { startIngestThread } from "../../src/history/ingest-thread.js";
 import { LagMeter } from "../../src/history/lag-meter.js";
+import { RedisInstance } from "../faults/support/redis-instance.js";
 import { transaction } from "../support/clickhouse-history-fixtures.js";
 import { TEST_REDIS_URL } from "../support/redis.js";
 import {
@@ -96,6 +97,32 @@ describe("history ingestion on a worker thread (the API's default)", () => {
       assert.ok(await waitFor(async () => (await historyBacklog(ctx.redis, PARTITIONS)) === 0, 10_000));
     } finally {
       await ingest.stop();
+    }
+  });
+
+  test("stop() does not wait for a restarted thread that is still starting (its Redis is down)", async () => {
+    const redis = await RedisInstance.start();
+    const ingest = await startIngestThread({
+      redisUrl: redis.url,
+      partitions: 2,
+      consumer: FAST_INGEST,
+      store: ctx.store,
+      lag: new LagMeter(),
+      restartMs: 50,
+    });
+    try {
+      const first = ingest.thread;
+      await redis.kill();
+      await first.terminate();
+      // The restarted thread now waits for Redis; stop() must end it rather than wait for that.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const outcome = await Promise.race([
+        ingest.stop().then(() => "stopped"),
+        new Promise((resolve) => setTimeout(() => resolve("still waiting after 2 s"), 2000)),
+      ]);
+      assert.equal(outcome, "stopped");
+    } finally {
+      await redis.destroy();
     }
   });
 });
