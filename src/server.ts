@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   // thread of their own so that requests never wait behind a batch.
   const ingest = settings.history.embeddedWorkers ? "thread" : false;
   const history = await startHistoryFromSettings(settings, ingest, logEntry);
-  // Deleting a user reaches ClickHouse through the same store.
+  // Deleting a user reaches ClickHouse through the history runtime (after the ingestion jobs running then).
   const services = createServices(redis, rules, settings.partitions, Date.now, { history: history.erasure });
   const configSync = await startConfigSync(services.configs, redis, rules, log);
   // Real-time push (every node tails the streams) and operator webhooks (WEBHOOKS_CONFIG), issue 4.

@@ -32,8 +32,7 @@ export function jsonLines(rows: readonly JsonRow[]): Uint8Array {
   return utf8.encode(text);
 }
 
-// TextEncoder, not Buffer.from: a small Buffer is a slice of a shared pool, which cannot be transferred to
-// another thread (the ingestion thread hands its payloads over, src/history/ingest-thread.ts).
+// TextEncoder: its bytes own their buffer (a small Buffer.from is a slice of a shared pool).
 const utf8 = new TextEncoder();
 
 const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;

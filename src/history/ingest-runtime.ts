@@ -14,8 +14,6 @@ import type { HistoryStore } from "./ports.js";
 /** History in one process: the use cases over the store, plus ingestion when this process runs it. */
 export interface HistoryRuntime {
   readonly service: HistoryService;
-  /** The store itself, for the services that write to it directly. */
-  readonly store: HistoryStore;
   /**
    * Deleting a user's history for `UserDeletion`, which first removes the user's stream entries: this
    * waits for the ingestion jobs running at that moment (any process) before deleting in ClickHouse. A
@@ -73,7 +71,6 @@ export async function startHistory(o: HistoryRuntimeOptions): Promise<HistoryRun
   };
   return {
     service,
-    store: o.store,
     erasure,
     ingest,
     stop: async () => {
