@@ -70,21 +70,24 @@ export async function startIngestThread(o: IngestThreadOptions): Promise<IngestT
   let spawning: Worker | undefined;
   const spawned = (worker: Worker | undefined) => (spawning = worker);
   let current = await launch(data, o, log, spawned);
+  const restartLater = (): void => {
+    setTimeout(() => (starting = restart()), o.restartMs ?? 1000).unref();
+  };
+  const restart = async (): Promise<void> => {
+    if (stopping) return;
+    try {
+      current = await launch(data, o, log, spawned);
+      if (!stopping) watch(current);
+    } catch (err) {
+      log({ level: "error", msg: "history ingestion thread failed to start", err: String(err) });
+      restartLater();
+    }
+  };
   const watch = (t: Running): void => {
     t.worker.once("exit", (code) => {
       if (stopping || t !== current) return;
       log({ level: "error", msg: "history ingestion thread exited; starting it again", code });
-      const restart = async (): Promise<void> => {
-        if (stopping) return;
-        try {
-          current = await launch(data, o, log, spawned);
-          if (!stopping) watch(current);
-        } catch (err) {
-          log({ level: "error", msg: "history ingestion thread failed to start", err: String(err) });
-          setTimeout(() => (starting = restart()), o.restartMs ?? 1000).unref();
-        }
-      };
-      setTimeout(() => (starting = restart()), o.restartMs ?? 1000).unref();
+      restartLater();
     });
   };
   watch(current);
