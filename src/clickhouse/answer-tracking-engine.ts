@@ -27,10 +27,6 @@ export class AnswerTrackingEngine implements ClickHouseEngine {
     return this.answered(this.inner.exec(sql));
   }
 
-  insertRows(table: string, rows: readonly JsonRow[]): Promise<void> {
-    return this.answered(this.inner.insertRows(table, rows));
-  }
-
   insertJsonLines(table: string, payload: Uint8Array): Promise<void> {
     return this.answered(this.inner.insertJsonLines(table, payload));
   }

@@ -1,5 +1,5 @@
 import { mkdirSync } from "node:fs";
-import { bareStatement, type ClickHouseEngine, checkedTableName, type JsonRow, jsonLines } from "./engine.js";
+import { bareStatement, type ClickHouseEngine, checkedTableName, type JsonRow } from "./engine.js";
 import { leaseSession, type SessionLease } from "./session-registry.js";
 
 /** ClickHouse in this process through chdb, with data under `dataDir` (LOYALTY_DATA_DIR). */
@@ -15,11 +15,6 @@ export class EmbeddedClickHouseEngine implements ClickHouseEngine {
   async exec(sql: string): Promise<void> {
     // The async API runs on a libuv thread, so a long merge or scan never blocks the event loop.
     await this.session().queryAsync(bareStatement(sql));
-  }
-
-  async insertRows(table: string, rows: readonly JsonRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    await this.insertJsonLines(table, jsonLines(rows));
   }
 
   async insertJsonLines(table: string, payload: Uint8Array): Promise<void> {

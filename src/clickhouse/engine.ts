@@ -13,9 +13,7 @@ export interface ClickHouseEngine {
   readonly kind: "embedded" | "server";
   /** Runs a statement that returns no rows: DDL, ALTER, INSERT … SELECT. */
   exec(sql: string): Promise<void>;
-  /** Inserts rows as JSONEachRow: values travel as data, never through SQL text. */
-  insertRows(table: string, rows: readonly JsonRow[]): Promise<void>;
-  /** Inserts rows already encoded as JSONEachRow (one object per line, UTF-8): `jsonLines` or equivalent. */
+  /** Inserts rows encoded as JSONEachRow (one object per line, UTF-8): values travel as data, never as SQL. */
   insertJsonLines(table: string, payload: Uint8Array): Promise<void>;
   /** Runs one SELECT and returns its rows as objects. */
   select(sql: string): Promise<JsonRow[]>;
@@ -24,16 +22,6 @@ export interface ClickHouseEngine {
   /** Releases the connection; further calls reject. */
   close(): Promise<void>;
 }
-
-/** Rows as a JSONEachRow payload. */
-export function jsonLines(rows: readonly JsonRow[]): Uint8Array {
-  let text = "";
-  for (const row of rows) text += `${JSON.stringify(row)}\n`;
-  return utf8.encode(text);
-}
-
-// TextEncoder: its bytes own their buffer (a small Buffer.from is a slice of a shared pool).
-const utf8 = new TextEncoder();
 
 const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
 

@@ -36,11 +36,6 @@ export class ServerClickHouseEngine implements ClickHouseEngine {
     await this.client.command({ query: bareStatement(sql) });
   }
 
-  async insertRows(table: string, rows: readonly JsonRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    await this.client.insert({ table: checkedTableName(table), values: [...rows], format: "JSONEachRow" });
-  }
-
   async insertJsonLines(table: string, payload: Uint8Array): Promise<void> {
     if (payload.byteLength === 0) return;
     // The bytes go into the request body as they are (the client's insert() would encode objects again).

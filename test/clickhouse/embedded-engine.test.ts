@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { createClickHouseEngine } from "../../src/clickhouse/create-engine.js";
+import { jsonLines } from "../support/json-lines.js";
 
 describe("embedded ClickHouse engine (chdb)", () => {
   let root: string;
@@ -16,7 +17,7 @@ describe("embedded ClickHouse engine (chdb)", () => {
     const dataDir = join(root, "persist");
     const first = createClickHouseEngine({ dataDir, clickhouseUrl: undefined });
     await first.exec("CREATE TABLE IF NOT EXISTS kept (k String) ENGINE = MergeTree ORDER BY k");
-    await first.insertRows("kept", [{ k: "survives" }]);
+    await first.insertJsonLines("kept", jsonLines([{ k: "survives" }]));
     await first.close();
     const second = createClickHouseEngine({ dataDir, clickhouseUrl: undefined });
     try {
@@ -32,7 +33,7 @@ describe("embedded ClickHouse engine (chdb)", () => {
     const a = createClickHouseEngine({ dataDir, clickhouseUrl: undefined });
     const b = createClickHouseEngine({ dataDir: `${dataDir}/./`, clickhouseUrl: undefined });
     await a.exec("CREATE TABLE IF NOT EXISTS seen (k String) ENGINE = MergeTree ORDER BY k");
-    await a.insertRows("seen", [{ k: "from a" }]);
+    await a.insertJsonLines("seen", jsonLines([{ k: "from a" }]));
     await a.close();
     assert.deepEqual(
       await b.select("SELECT k FROM seen"),

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { type ClickHouseEngine, jsonLines } from "../../src/clickhouse/engine.js";
+import type { ClickHouseEngine } from "../../src/clickhouse/engine.js";
 import { sqlLiteral } from "../../src/clickhouse/sql-literal.js";
 import { clickhouseTestBackends } from "../support/clickhouse-backends.js";
+import { jsonLines } from "../support/json-lines.js";
 
 const HOSTILE_STRINGS = [
   "o'brien",
@@ -54,7 +55,7 @@ for (const backend of clickhouseTestBackends()) {
 
     it("inserts JSONEachRow rows as data and reads them back with 64-bit integers as strings", async () => {
       const rows = HOSTILE_STRINGS.map((k, i) => ({ k, n: 2 ** 53 + i * 2, f: [i, -0.5], s: [k] }));
-      await engine.insertRows("engine_probe", rows);
+      await engine.insertJsonLines("engine_probe", jsonLines(rows));
       const back = await engine.select("SELECT k, n, f, s FROM engine_probe ORDER BY n");
       assert.deepEqual(
         back,
@@ -92,7 +93,7 @@ for (const backend of clickhouseTestBackends()) {
 
     it("rejects an insert into a table name that is not a plain identifier", async () => {
       await assert.rejects(
-        engine.insertRows("engine_probe; DROP TABLE x", [{ k: "a" }]),
+        engine.insertJsonLines("engine_probe; DROP TABLE x", jsonLines([{ k: "a" }])),
         /invalid table name/,
       );
     });

@@ -22,7 +22,6 @@ function recordingEngine(): ClickHouseEngine & { sql: string[] } {
     sql,
     exec: async (s: string) => void sql.push(s),
     select: async () => [{ pending: 0 }],
-    insertRows: async () => {},
     insertJsonLines: async () => {},
     ping: async () => true,
     close: async () => {},
