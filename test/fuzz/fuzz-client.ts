@@ -48,7 +48,13 @@ export function fire(base: string, r: FuzzRequest, fresh = false): Promise<{ sta
         fire(base, r, true).then(resolve);
         return;
       }
-      finish(0, String(e));
+      // Say which connection failed, so a rare unanswered request can be told apart in CI's output.
+      const socket = fresh
+        ? "a fresh connection, retried after a reset"
+        : req.reusedSocket
+          ? "a reused connection"
+          : "a new connection";
+      finish(0, `${String(e)} on ${socket}`);
     });
     req.end(r.body);
   });
