@@ -11,7 +11,7 @@
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { serverEntry } from "../src/cluster/worker-process.js";
 import { runAutocannon } from "./generators/autocannon.js";
 import type { LoadSpec } from "./generators/load-result.js";
 import { runWrk } from "./generators/wrk.js";
@@ -51,8 +51,8 @@ async function main(): Promise<void> {
     HOST: "127.0.0.1",
     LOG_LEVEL: "warn",
   };
-  const entry = fileURLToPath(new URL("../src/server.ts", import.meta.url));
-  const args = ["--cpu-prof", `--cpu-prof-dir=${tmp}`, "--import", "tsx", entry];
+  const entry = serverEntry(); // as npm start runs it, V8 flags included
+  const args = ["--cpu-prof", `--cpu-prof-dir=${tmp}`, ...entry.nodeArgs, entry.file];
   const api = startChild("api", process.execPath, args, env, join(tmp, "api.log"));
   await waitForHttp(api, `http://127.0.0.1:${port}/health/ready`, join(tmp, "api.log"), {
     timeoutMs: 120_000,

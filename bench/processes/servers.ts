@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { serverEntry } from "../../src/cluster/worker-process.js";
 import { BENCH_JWT_SECRET } from "../workload/users.js";
-import { type Child, freePort, startTsChild, stopChild, waitForHttp } from "./child.js";
+import { type Child, freePort, startChild, startTsChild, stopChild, waitForHttp } from "./child.js";
 
 /** A server under test, in its own process on 127.0.0.1. */
 export interface ServerUnderTest {
@@ -24,10 +25,15 @@ async function start(
   tmp: string,
   readyPath: string,
   anyStatus: boolean,
+  nodeArgs?: readonly string[],
 ): Promise<ServerUnderTest> {
   const port = await freePort();
   const logFile = join(tmp, `${name}.log`);
-  const child: Child = startTsChild(name, entry, { ...env, PORT: String(port), HOST: "127.0.0.1" }, logFile);
+  const childEnv = { ...env, PORT: String(port), HOST: "127.0.0.1" };
+  const child: Child =
+    nodeArgs === undefined
+      ? startTsChild(name, entry, childEnv, logFile)
+      : startChild(name, process.execPath, [...nodeArgs, entry], childEnv, logFile);
   await waitForHttp(child, `http://127.0.0.1:${port}${readyPath}`, logFile, {
     anyStatus,
     timeoutMs: 120_000,
@@ -68,12 +74,7 @@ export function startApi(tmp: string, redisUrl: string): Promise<ServerUnderTest
   };
   delete env.CLICKHOUSE_URL;
   delete env.ADMIN_API_KEY;
-  return start(
-    "api",
-    fileURLToPath(new URL("../../src/server.ts", import.meta.url)),
-    env,
-    tmp,
-    "/health/ready",
-    false,
-  );
+  // Started as the launcher starts each API process: the same entry, loader and V8 flags as `npm start`.
+  const { file, nodeArgs } = serverEntry();
+  return start("api", file, env, tmp, "/health/ready", false, nodeArgs);
 }

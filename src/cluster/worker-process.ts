@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { API_NODE_FLAGS } from "../node-flags.js";
 import { isListeningMessage } from "./ready-signal.js";
 
 /** One API process started by the launcher. */
@@ -14,12 +15,12 @@ export interface WorkerProcess {
 
 /**
  * The API entry point next to this module: `server.ts` under tsx in development, `server.js` once built.
- * Children run the same file the launcher came from, with the same loader.
+ * Children run the same file the launcher came from, with the same loader and the API's V8 flags.
  */
 export function serverEntry(): { file: string; nodeArgs: string[] } {
   const typescript = import.meta.url.endsWith(".ts");
   const file = fileURLToPath(new URL(typescript ? "../server.ts" : "../server.js", import.meta.url));
-  return { file, nodeArgs: typescript ? ["--import", "tsx"] : [] };
+  return { file, nodeArgs: [...API_NODE_FLAGS, ...(typescript ? ["--import", "tsx"] : [])] };
 }
 
 /**
