@@ -10,7 +10,8 @@
  * the old generation to die there. Measured (7 alternating pairs, the real API with the bench config on
  * the bench Redis with AOF, wrk with 64 connections, fresh Redis and data each run; 2026-11-27):
  * saturated 16.9k → 20.5k req/s (mean; higher in all 7 pairs), main-thread CPU 40.8 → 33.7 µs per
- * request, p99 at a fixed 6,000/s 5.9 → 5.1 ms (lower in 6 of 7); scavenges in a 10 s fixed-rate run
- * 144 → 40. Cost: up to 2 × 16 MiB more resident memory per process.
+ * request, p99 at a fixed 6,000/s 5.9 → 5.1 ms (lower in 6 of 7); scavenges over a whole run (start,
+ * 3 s saturated, 10 s at 6,000/s; both of the process's threads) 144 → 40. Cost: up to 2 × 16 MiB more
+ * resident memory per process.
  */
 export const API_NODE_FLAGS: readonly string[] = ["--min-semi-space-size=16", "--max-semi-space-size=64"];
