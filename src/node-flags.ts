@@ -11,10 +11,11 @@
  * the bench Redis with AOF, wrk with 64 connections, fresh Redis and data each run; 2026-11-27):
  * saturated 16.9k → 20.5k req/s (mean; higher in all 7 pairs), main-thread CPU 40.8 → 33.7 µs per
  * request, p99 at a fixed 6,000/s 5.9 → 5.1 ms (lower in 6 of 7); scavenges over a whole run (start,
- * 3 s saturated, 10 s at 6,000/s; both of the process's threads) 144 → 40. Cost: memory. Every V8 isolate
- * of the process gets the larger young generation: the request thread, the ingestion thread, and under tsx
- * a module-loader thread for each; RSS after the bench's load 520 → 608–636 MB (after a GET-only run 450 → 578 MB).
- * `--min-semi-space-size=8` costs half that (577–594 MB) and gained about half as much (6 pairs: 19.1k →
- * 21.1k req/s saturated, faster in 4).
+ * 3 s saturated, 10 s at 6,000/s; both of the process's threads) 144 → 40.
+ *
+ * The cost is memory. Every V8 isolate of the process gets the larger young generation: the request
+ * thread, the ingestion thread, and under tsx a module-loader thread for each. RSS after the bench's load
+ * 520 → 608–636 MB, after a GET-only run 450 → 578 MB. `--min-semi-space-size=8` costs half that (577–594
+ * MB) and gained about half as much (6 pairs: 19.1k → 21.1k req/s saturated, faster in 4).
  */
 export const API_NODE_FLAGS: readonly string[] = ["--min-semi-space-size=16", "--max-semi-space-size=64"];
