@@ -155,7 +155,7 @@ export class StreamConsumer {
   }
 
   /**
-   * Reads every partition: one XREADGROUP naming every stream on a single Redis, one per stream on a
+   * Reads every partition: XREADGROUPs naming 8 streams each on a single Redis, one per stream on a
    * Cluster (each to its own slot; issued together they travel pipelined). No BLOCK: a blocking read
    * holds its connection, and on a Cluster blocking on 64 streams would need 64 connections.
    */

@@ -10,7 +10,7 @@ import { ingestBatch } from "../../src/history/ingest-batch.js";
 import { openIngestQueue } from "../../src/history/ingest-queue.js";
 import { LagMeter } from "../../src/history/lag-meter.js";
 import { ingestStatus } from "../../src/history/lag-report.js";
-import { StreamGroup } from "../../src/history/stream-group.js";
+import { STREAMS_PER_READ, StreamGroup } from "../../src/history/stream-group.js";
 import { trimPartition } from "../../src/history/stream-trim.js";
 import type { RedisClient } from "../../src/redis/engine-scripts.js";
 import { streamKey } from "../../src/redis/keys.js";
@@ -56,6 +56,27 @@ describe("the history consumer group on a real Redis stream", () => {
     await group.ack(0, ids.slice(4));
     assert.equal(await trimPartition(redis, 0, 0), 0);
     assert.equal(await redis.xlen(KEY), 2);
+  });
+
+  test("a read of more partitions than one call names keeps every partition's ids in its place", async () => {
+    const group = new StreamGroup(redis, "c1");
+    // Three calls of STREAMS_PER_READ streams (the last one short), with entries on both sides of each cut.
+    const partitions = Array.from({ length: 2 * STREAMS_PER_READ + 3 }, (_, p) => p);
+    for (const p of partitions) await group.ensureGroup(p);
+    const withEntries = [0, STREAMS_PER_READ - 1, STREAMS_PER_READ, 2 * STREAMS_PER_READ + 2];
+    const expected: string[][] = partitions.map(() => []);
+    for (const p of withEntries) {
+      for (let i = 1; i <= 1 + (p % 3); i++) {
+        expected[p].push(
+          (await redis.xadd(streamKey(p), "*", "u", "u", "t", transaction("u", T0 + i, i).json)) as string,
+        );
+      }
+    }
+    assert.deepEqual(await group.readNewEach(partitions, 10), expected);
+    assert.deepEqual(
+      await group.readNewEach(partitions, 10),
+      partitions.map(() => []),
+    );
   });
 
   test("one read of every partition delivers each partition's new entries, once, to this consumer", async () => {
