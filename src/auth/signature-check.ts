@@ -1,15 +1,16 @@
 import type { KeyObject } from "node:crypto";
 import { type Algorithm, createVerifier } from "fast-jwt";
+import { hmacTokenCheck } from "./hmac-token.js";
 
 /** Checks a token's signature, its `alg` against an allow-list, and `exp`/`nbf`; returns the payload or throws. */
 export type SignatureCheck = (token: string) => Record<string, unknown>;
 
-const HMAC: Algorithm[] = ["HS256", "HS384", "HS512"];
-
-/** Synchronous check for HS256/384/512 tokens signed with a shared secret. */
+/**
+ * Synchronous check for HS256/384/512 tokens signed with a shared secret: fast-jwt's rules without its
+ * per-token Hmac object (src/auth/hmac-token.ts says why).
+ */
 export function hmacCheck(secret: string, clockSkewMs: number): SignatureCheck {
-  // An explicit HS-only list makes fast-jwt use the secret as raw bytes even if it looks like a PEM.
-  return createVerifier({ key: secret, algorithms: HMAC, clockTolerance: clockSkewMs, cache: false });
+  return hmacTokenCheck(secret, clockSkewMs);
 }
 
 /** Synchronous check for tokens signed by the private half of `key`, restricted to `algorithms`. */
