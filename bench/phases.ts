@@ -2,6 +2,7 @@ import type { Redis } from "ioredis";
 import { runAutocannon } from "./generators/autocannon.js";
 import type { Generator, LoadResult } from "./generators/load-result.js";
 import { runWrk } from "./generators/wrk.js";
+import { startAofSample } from "./measure/aof.js";
 import { startCpuSample, waitForQuiet } from "./measure/cpu.js";
 import { startRedisCallSample } from "./measure/redis-calls.js";
 import type { BenchOptions } from "./options.js";
@@ -70,6 +71,7 @@ export async function runPhase(
     const settled = await waitForQuiet();
     extras.beforeLoad?.();
     const calls = spec.redis ? await startRedisCallSample(spec.redis) : undefined;
+    const aof = spec.redis ? await startAofSample(spec.redis) : undefined;
     const cpu = startCpuSample(spec.pids.server, spec.pids.redis);
     const load: LoadResult = await generate({
       port: spec.port,
@@ -91,6 +93,7 @@ export async function runPhase(
       cpuUsPerRequest: cpu(load.completed),
       redisCallsPerRequest: await calls?.(load.completed),
       settled,
+      aofRewrite: await aof?.(),
     };
     progress(result);
     out.push(result);
@@ -235,8 +238,9 @@ function progress(r: PhaseResult): void {
     s && (s.ms > 600 || !s.quiet)
       ? ` (waited ${s.ms} ms for a quiet machine${s.quiet ? "" : `, never got quiet: ${s.busiest}`})`
       : "";
+  const aof = r.aofRewrite ? " (Redis rewrote its AOF during this phase)" : "";
   console.log(
     `  ${r.name}${rate} [${r.generator}]: ${Math.round(r.rps)} req/s, p50 ${r.latencyMs.p50} ms, ` +
-      `p99 ${r.latencyMs.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}${cpu}${redisCalls}${waited}`,
+      `p99 ${r.latencyMs.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}${cpu}${redisCalls}${waited}${aof}`,
   );
 }

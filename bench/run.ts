@@ -186,6 +186,11 @@ try {
     notes.push(
       `the machine was still busy (> 0.15 cores) 30 s after the previous phase before: ${restless.join(", ")}`,
     );
+  const rewritten = phases.filter((p) => p.aofRewrite).map((p) => `${p.name} [${p.generator}]`);
+  if (rewritten.length > 0)
+    notes.push(
+      `Redis rewrote its AOF (a forked child copying the dataset, in "rest" CPU) during: ${rewritten.join(", ")}`,
+    );
   const results: BenchResults = {
     date,
     smoke: opts.duration < 10 || opts.users < 100_000 || opts.population < 1_000_000,

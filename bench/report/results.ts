@@ -33,6 +33,8 @@ export interface PhaseResult extends LoadResult {
   readonly redisCallsPerRequest?: RedisCallsPerRequest;
   /** How long the phase waited for the machine to be quiet first, and whether it got quiet (cpu.ts). */
   readonly settled?: { readonly ms: number; readonly quiet: boolean; readonly busiest?: string };
+  /** Whether Redis rewrote its AOF (a forked copy of the dataset) during the phase (measure/aof.ts). */
+  readonly aofRewrite?: boolean;
 }
 
 /** Everything one run measured; bench:check reads the latest of these. */
