@@ -189,7 +189,7 @@ try {
   const rewritten = phases.filter((p) => p.aofRewrite).map((p) => `${p.name} [${p.generator}]`);
   if (rewritten.length > 0)
     notes.push(
-      `Redis rewrote its AOF (a forked child copying the dataset, in "rest" CPU) during: ${rewritten.join(", ")}`,
+      `Redis rewrote its AOF during (a forked child copying the dataset, in "rest" CPU; cheap while the dataset is small): ${rewritten.join(", ")}`,
     );
   const results: BenchResults = {
     date,
