@@ -1,6 +1,7 @@
 import { hash, timingSafeEqual } from "node:crypto";
 import { AppError } from "../domain/errors.js";
 import { authError } from "./auth-error.js";
+import { jsonSegment } from "./token-header.js";
 
 /**
  * HS256/384/512 verification of a compact JWS, with the rules fast-jwt's `createVerifier` applies to an
@@ -90,8 +91,8 @@ export function hmacTokenCheck(secret: string, clockToleranceMs: number): HmacTo
     const signature = token.slice(last + 1);
     if (!BASE64URL.test(headerText) || !BASE64URL.test(payloadText)) throw authError("malformed token");
     if (!BASE64URL.test(signature)) throw authError("invalid signature");
-    const header = jsonObject(headerText);
-    const payload = jsonObject(payloadText);
+    const header = jsonSegment(headerText);
+    const payload = jsonSegment(payloadText);
     if (signature.length === 0) throw authError("invalid signature");
     const alg = typeof header.alg === "string" ? algorithms.get(header.alg) : undefined;
     if (alg === undefined) throw authError("algorithm not allowed");
@@ -113,17 +114,6 @@ export function hmacTokenCheck(secret: string, clockToleranceMs: number): HmacTo
       throw new AppError("TOKEN_EXPIRED", "authorization: token expired");
     return payload;
   };
-}
-
-function jsonObject(segment: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(segment, "base64").toString("utf8"));
-  } catch {
-    throw authError("malformed token");
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw authError("malformed token");
-  return value as Record<string, unknown>;
 }
 
 /** A date claim's value: a number; an array is fast-jwt's "invalid claim value", anything else its type error. */
