@@ -7,35 +7,21 @@
  */
 
 import uWS, { type HttpResponse } from "uWebSockets.js";
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { createVerifier } from "fast-jwt";
-import { AUTH_DEFAULTS } from "../../src/auth/settings.js";
-import { connectRedis } from "../../src/redis/connect.js";
 import { sendFlat } from "../../src/redis/flat-command.js";
 import { partitionOf, partitionTag } from "../../src/redis/keys.js";
+import { baselineParts, UNAUTHORIZED } from "./common.js";
 import { readBody } from "./request-body.js";
 
 const OK = '{"message":"OK"}';
-const port = Number(process.env.PORT ?? 0);
-const partitions = Number(process.env.LOYALTY_PARTITIONS ?? 64);
-const script = readFileSync(new URL("./skeleton.lua", import.meta.url), "utf8");
-const sha = createHash("sha1").update(script).digest("hex");
-const verify = createVerifier({
-  key: process.env.JWT_SECRET ?? "",
-  algorithms: ["HS256"],
-  cache: AUTH_DEFAULTS.tokenCacheSize,
-});
-
-const redis = await connectRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379/1");
-await redis.script("LOAD", script);
+const { port, partitions, redis, sha, userOf } = await baselineParts(
+  new URL("./skeleton.lua", import.meta.url),
+  "redis://127.0.0.1:6379/1",
+);
 
 function apply(res: HttpResponse, authorization: string, body: string, aborted: () => boolean): void {
-  let userId: string;
-  try {
-    userId = String((verify(authorization.slice(7)) as { sub: string }).sub);
-  } catch {
-    res.cork(() => res.writeStatus("401 Unauthorized").end('{"message":"bad token","code":"UNAUTHORIZED"}'));
+  const userId = userOf(authorization);
+  if (userId === undefined) {
+    res.cork(() => res.writeStatus("401 Unauthorized").end(UNAUTHORIZED));
     return;
   }
   if (body !== "") JSON.parse(body);

@@ -59,6 +59,22 @@ export function startSkeleton(tmp: string, redisPort: number): Promise<ServerUnd
 }
 
 /**
+ * Baseline (c) of `npm run bench:floor`: bench/baselines/profile-floor.ts, reading profiles from the API's
+ * db of the bench Redis and answering every GET with the contents of `bodyFile`.
+ */
+export function startProfileFloor(tmp: string, redisUrl: string, bodyFile: string): Promise<ServerUnderTest> {
+  const env = {
+    ...process.env,
+    REDIS_URL: redisUrl,
+    JWT_SECRET: BENCH_JWT_SECRET,
+    LOYALTY_PARTITIONS: String(PARTITIONS),
+    FLOOR_BODY_FILE: bodyFile,
+  };
+  // Like the skeleton, it answers a tokenless GET with 401.
+  return start("floor", here("../baselines/profile-floor.ts"), env, tmp, "/", true);
+}
+
+/**
  * The real API (src/server.ts) with the bench rules, the bench Redis, a temp LOYALTY_DATA_DIR for the
  * embedded history, and no CLICKHOUSE_URL or ADMIN_API_KEY inherited from the caller's shell.
  */
