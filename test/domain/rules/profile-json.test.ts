@@ -80,7 +80,35 @@ function randomHash(rules: CompiledRules, rng: Rng): Record<string, string> {
   }
   if (rng.chance(0.3)) h["cp:summer-10"] = "SUMMER10";
   if (rng.chance(0.3)) h["m:unknown"] = "5";
+  // Near misses of shown names (a field of an older config, say): one inner character changed, or one
+  // character more or less. The renderer looks names up by their length and a few characters, so these
+  // share most of what it samples and must still not be taken for the real field.
+  const shown = shownFields(rules);
+  for (let i = 0; i < 3; i++) {
+    if (!rng.chance(0.5)) continue;
+    const name = rng.pick(shown);
+    const at = 2 + rng.int(Math.max(1, name.length - 2));
+    const near = rng.pick([
+      name.slice(0, at) + (name[at] === "z" ? "y" : "z") + name.slice(at + 1),
+      `${name}0`,
+      name.slice(0, -1),
+    ]);
+    if (near.length > 2 && !shown.includes(near)) h[near] = num();
+  }
   return h;
+}
+
+/** The hash fields the view reads, as the engine names them. */
+function shownFields(rules: CompiledRules): string[] {
+  const c = rules.config;
+  return [
+    ...c.metrics.map((m) => `m:${m.id}`),
+    ...c.inventory.map((s) => `i:${s.id}`),
+    ...c.challenges.flatMap((ch) => [
+      `c:${ch.id}`,
+      ...ch.missions.flatMap((m) => [`d:${m.id}`, `p:${m.id}`]),
+    ]),
+  ];
 }
 
 const configs: [string, () => CompiledRules][] = [
