@@ -3,7 +3,7 @@
  * `npm run bench:floor -- [--users N] [--warm S] [--duration S] [--rounds N] [--generator wrk|autocannon]`.
  *
  * The issue's target compares GET /profile with the skeleton (b), which answers 16 bytes after one
- * HINCRBY + XADD. GET /profile must read a whole profile hash and send it (~3.8 KB with the bench config),
+ * HINCRBY + XADD. GET /profile must read a whole profile hash and send it (~3.7 KB with the bench config),
  * whoever implements it. Baseline (c), bench/baselines/profile-floor.ts, does exactly that and nothing
  * else: the skeleton's auth and Redis client, the API's own read script on the real hash, and a fixed body
  * of a real profile's median size. Its throughput over the skeleton's is the best ratio any GET /profile
@@ -30,10 +30,10 @@ const PROFILE_PATH = "/api/loyalty/profile";
 const SERVERS = ["skeleton", "floor", "api"] as const;
 type ServerName = (typeof SERVERS)[number];
 
-const arg = (name: string, def: number): number => {
+const arg = (name: string, def: number, min: number): number => {
   const i = process.argv.indexOf(`--${name}`);
   const value = i >= 0 ? Number(process.argv[i + 1]) : def;
-  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name}: expected a number >= 0`);
+  if (!Number.isInteger(value) || value < min) throw new Error(`--${name}: expected an integer >= ${min}`);
   return value;
 };
 const generatorName = (() => {
@@ -52,10 +52,10 @@ interface Run {
 }
 
 async function main(): Promise<void> {
-  const users = arg("users", 10_000);
-  const warm = arg("warm", 15);
-  const seconds = arg("duration", 10);
-  const rounds = arg("rounds", 3);
+  const users = arg("users", 10_000, 101);
+  const warm = arg("warm", 15, 0);
+  const seconds = arg("duration", 10, 1);
+  const rounds = arg("rounds", 3, 1);
   const tmp = mkdtempSync(join(tmpdir(), "loyalty-floor-"));
   const redis = await startBenchRedis(tmp);
   const stops: (() => Promise<unknown>)[] = [() => redis.stop()];

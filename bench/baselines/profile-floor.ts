@@ -4,7 +4,7 @@
  * then the API's own profile read (lua/read-profile.lua on the real profile hash in the API's Redis db),
  * answered with a fixed body of a real profile's size. It renders nothing and sends no request id: what it
  * pays beyond the skeleton is only what the endpoint's contract forces on every implementation, reading a
- * whole profile and sending it (~3.8 KB with the bench config).
+ * whole profile and sending it (~3.7 KB with the bench config).
  */
 
 import uWS from "uWebSockets.js";

@@ -100,9 +100,9 @@ export function compileProfileJson(config: RulesConfig): ProfileJson {
  * ~15 per profile: half of a render with the bench config). Here an int32 key from the length and five
  * characters picks the candidate in an open-addressing table, and `indexOf` confirms it: when the
  * candidate is there it finds it at `at` at once. A name that only shares the key (a field of an older
- * config) costs one scan of the rest of the text and is refused. Resolves the name's index, or -1.
+ * config) costs one scan of the rest of the text and is refused. Returns the name's index, or -1.
  */
-export function nameFinder(names: readonly string[]): (text: string, at: number, end: number) => number {
+function nameFinder(names: readonly string[]): (text: string, at: number, end: number) => number {
   let size = 8;
   while (size < names.length * 4) size *= 2;
   const mask = size - 1;
