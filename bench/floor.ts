@@ -1,6 +1,7 @@
 /**
  * How far `GET /profile` is from the least any implementation of it could cost:
- * `npm run bench:floor -- [--users N] [--warm S] [--duration S] [--rounds N] [--generator wrk|autocannon]`.
+ * `npm run bench:floor -- [--users N] [--warm S] [--duration S] [--rounds N] [--generator wrk|autocannon]`
+ * (wrk when installed, else autocannon, as `npm run bench` chooses).
  *
  * The issue's target compares GET /profile with the skeleton (b), which answers 16 bytes after one
  * HINCRBY + XADD. GET /profile must read a whole profile hash and send it (~3.7 KB with the bench config),
@@ -21,6 +22,7 @@ import type { LoadResult, LoadSpec } from "./generators/load-result.js";
 import { runWrk } from "./generators/wrk.js";
 import { type CpuPerRequest, startCpuSample, waitForQuiet } from "./measure/cpu.js";
 import { median } from "./measure/percentiles.js";
+import { hasWrk } from "./options.js";
 import { startBenchRedis } from "./processes/redis-server.js";
 import { startApi, startProfileFloor, startSkeleton } from "./processes/servers.js";
 import { buildRequestFiles } from "./workload/request-list.js";
@@ -38,8 +40,10 @@ const arg = (name: string, def: number, min: number): number => {
 };
 const generatorName = (() => {
   const i = process.argv.indexOf("--generator");
-  const name = i >= 0 ? process.argv[i + 1] : "wrk";
+  const name = i >= 0 ? process.argv[i + 1] : hasWrk() ? "wrk" : "autocannon";
   if (name !== "wrk" && name !== "autocannon") throw new Error(`--generator: expected wrk or autocannon`);
+  if (name === "wrk" && !hasWrk())
+    throw new Error("--generator wrk: wrk is not installed (apt-get install wrk)");
   return name;
 })();
 const load = (spec: LoadSpec) => (generatorName === "wrk" ? runWrk(spec) : runAutocannon(spec));
