@@ -22,7 +22,7 @@ import type { LoadResult, LoadSpec } from "./generators/load-result.js";
 import { runWrk } from "./generators/wrk.js";
 import { type CpuPerRequest, startCpuSample, waitForQuiet } from "./measure/cpu.js";
 import { median } from "./measure/percentiles.js";
-import { hasWrk } from "./options.js";
+import { generatorOf } from "./options.js";
 import { startBenchRedis } from "./processes/redis-server.js";
 import { startApi, startProfileFloor, startSkeleton } from "./processes/servers.js";
 import { buildRequestFiles } from "./workload/request-list.js";
@@ -38,14 +38,9 @@ const arg = (name: string, def: number, min: number): number => {
   if (!Number.isInteger(value) || value < min) throw new Error(`--${name}: expected an integer >= ${min}`);
   return value;
 };
-const generatorName = (() => {
-  const i = process.argv.indexOf("--generator");
-  const name = i >= 0 ? process.argv[i + 1] : hasWrk() ? "wrk" : "autocannon";
-  if (name !== "wrk" && name !== "autocannon") throw new Error(`--generator: expected wrk or autocannon`);
-  if (name === "wrk" && !hasWrk())
-    throw new Error("--generator wrk: wrk is not installed (apt-get install wrk)");
-  return name;
-})();
+const generatorName = generatorOf(
+  process.argv.includes("--generator") ? process.argv[process.argv.indexOf("--generator") + 1] : undefined,
+);
 const load = (spec: LoadSpec) => (generatorName === "wrk" ? runWrk(spec) : runAutocannon(spec));
 
 interface Run {

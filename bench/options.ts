@@ -51,11 +51,7 @@ export function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Be
     if (!Number.isFinite(n) || n < min) throw new Error(`--${name}: must be a number >= ${min}\n${USAGE}`);
     return n;
   };
-  const generator = raw("generator") ?? (hasWrk() ? "wrk" : "autocannon");
-  if (generator !== "wrk" && generator !== "autocannon")
-    throw new Error(`--generator: ${generator}\n${USAGE}`);
-  if (generator === "wrk" && !hasWrk())
-    throw new Error("--generator wrk: wrk is not installed (apt-get install wrk)");
+  const generator = generatorOf(raw("generator"), USAGE);
   const keep = raw("keep");
   return Object.freeze({
     users: Math.floor(num("users", 100_000, 1)),
@@ -89,6 +85,16 @@ function parseFlags(argv: readonly string[]): Map<string, string> {
     else flags.set(name, argv[++i] ?? "");
   }
   return flags;
+}
+
+/** `--generator`: as given, else wrk when installed and autocannon otherwise; `usage` ends an error. */
+export function generatorOf(given: string | undefined, usage = ""): "wrk" | "autocannon" {
+  const generator = given ?? (hasWrk() ? "wrk" : "autocannon");
+  if (generator !== "wrk" && generator !== "autocannon")
+    throw new Error(`--generator: ${generator}${usage ? `\n${usage}` : ""}`);
+  if (generator === "wrk" && !hasWrk())
+    throw new Error("--generator wrk: wrk is not installed (apt-get install wrk)");
+  return generator;
 }
 
 /** True when `wrk` is on PATH (Debian package `wrk`). */

@@ -21,6 +21,7 @@ export interface BaselineParts {
 }
 
 export const UNAUTHORIZED = '{"message":"bad token","code":"UNAUTHORIZED"}';
+export const REDIS_DOWN = '{"message":"redis"}';
 
 export async function baselineParts(script: URL, defaultRedisUrl: string): Promise<BaselineParts> {
   const text = readFileSync(script, "utf8");

@@ -11,7 +11,7 @@ import uWS from "uWebSockets.js";
 import { readFileSync } from "node:fs";
 import { sendFlat } from "../../src/redis/flat-command.js";
 import { userKeys } from "../../src/redis/keys.js";
-import { baselineParts, UNAUTHORIZED } from "./common.js";
+import { baselineParts, REDIS_DOWN, UNAUTHORIZED } from "./common.js";
 
 const body = readFileSync(process.env.FLOOR_BODY_FILE ?? "", "utf8");
 const { port, partitions, redis, sha, userOf } = await baselineParts(
@@ -34,7 +34,7 @@ uWS
     }
     sendFlat(redis, "evalsha", [sha, "1", userKeys(userId, partitions).profile]).then(
       () => !aborted && res.cork(() => res.writeHeader("Content-Type", "application/json").end(body)),
-      () => !aborted && res.cork(() => res.writeStatus("503 Service Unavailable").end('{"message":"redis"}')),
+      () => !aborted && res.cork(() => res.writeStatus("503 Service Unavailable").end(REDIS_DOWN)),
     );
   })
   .listen("127.0.0.1", port, (socket) => {

@@ -9,7 +9,7 @@
 import uWS, { type HttpResponse } from "uWebSockets.js";
 import { sendFlat } from "../../src/redis/flat-command.js";
 import { partitionOf, partitionTag } from "../../src/redis/keys.js";
-import { baselineParts, UNAUTHORIZED } from "./common.js";
+import { baselineParts, REDIS_DOWN, UNAUTHORIZED } from "./common.js";
 import { readBody } from "./request-body.js";
 
 const OK = '{"message":"OK"}';
@@ -28,7 +28,7 @@ function apply(res: HttpResponse, authorization: string, body: string, aborted: 
   const tag = partitionTag(partitionOf(userId, partitions));
   sendFlat(redis, "evalsha", [sha, "2", `sk:${tag}:u:${userId}`, `sk:${tag}:tx`, userId, body]).then(
     () => !aborted() && res.cork(() => res.writeHeader("Content-Type", "application/json").end(OK)),
-    () => !aborted() && res.cork(() => res.writeStatus("503 Service Unavailable").end('{"message":"redis"}')),
+    () => !aborted() && res.cork(() => res.writeStatus("503 Service Unavailable").end(REDIS_DOWN)),
   );
 }
 

@@ -48,14 +48,19 @@ export function startEcho(tmp: string): Promise<ServerUnderTest> {
 
 /** Baseline (b): bench/baselines/skeleton.ts on db 1 of the bench Redis (flushed afterwards). */
 export function startSkeleton(tmp: string, redisPort: number): Promise<ServerUnderTest> {
-  const env = {
+  // It answers a tokenless GET with 401: any answer means it listens.
+  const env = baselineEnv(`redis://127.0.0.1:${redisPort}/1`);
+  return start("skeleton", here("../baselines/skeleton.ts"), env, tmp, "/", true);
+}
+
+/** What baselines (b) and (c) read (bench/baselines/common.ts): their Redis, the JWT secret, partitions. */
+function baselineEnv(redisUrl: string): NodeJS.ProcessEnv {
+  return {
     ...process.env,
-    REDIS_URL: `redis://127.0.0.1:${redisPort}/1`,
+    REDIS_URL: redisUrl,
     JWT_SECRET: BENCH_JWT_SECRET,
     LOYALTY_PARTITIONS: String(PARTITIONS),
   };
-  // It answers a tokenless GET with 401: any answer means it listens.
-  return start("skeleton", here("../baselines/skeleton.ts"), env, tmp, "/", true);
 }
 
 /**
@@ -63,13 +68,7 @@ export function startSkeleton(tmp: string, redisPort: number): Promise<ServerUnd
  * db of the bench Redis and answering every GET with the contents of `bodyFile`.
  */
 export function startProfileFloor(tmp: string, redisUrl: string, bodyFile: string): Promise<ServerUnderTest> {
-  const env = {
-    ...process.env,
-    REDIS_URL: redisUrl,
-    JWT_SECRET: BENCH_JWT_SECRET,
-    LOYALTY_PARTITIONS: String(PARTITIONS),
-    FLOOR_BODY_FILE: bodyFile,
-  };
+  const env = { ...baselineEnv(redisUrl), FLOOR_BODY_FILE: bodyFile };
   // Like the skeleton, it answers a tokenless GET with 401.
   return start("floor", here("../baselines/profile-floor.ts"), env, tmp, "/", true);
 }
