@@ -1,10 +1,11 @@
 import type { Redis } from "ioredis";
 import { sleep } from "../processes/child.js";
+import { infoInteger } from "./redis-info.js";
 
 /** Redis's AOF rewrite state (INFO persistence): rewrites completed since start, and one running or due. */
 async function aofState(redis: Redis): Promise<{ rewrites: number; busy: boolean }> {
   const info = await redis.info("persistence");
-  const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, "m").exec(info)?.[1] ?? 0);
+  const field = (name: string) => infoInteger(info, name) ?? 0;
   return {
     rewrites: field("aof_rewrites"),
     busy: field("aof_rewrite_in_progress") === 1 || field("aof_rewrite_scheduled") === 1,

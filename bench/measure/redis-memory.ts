@@ -1,11 +1,9 @@
 import type { Redis } from "ioredis";
+import { requiredInfoInteger } from "./redis-info.js";
 
 /** `used_memory` from INFO memory, in bytes. */
 export async function usedMemory(redis: Redis): Promise<number> {
-  const info = await redis.info("memory");
-  const match = /^used_memory:(\d+)/m.exec(info);
-  if (!match) throw new Error("INFO memory has no used_memory");
-  return Number(match[1]);
+  return requiredInfoInteger(await redis.info("memory"), "used_memory");
 }
 
 /** Profile hashes (`ly:{pN}:u:<user>`) whose user id matches `userPattern` (a glob), counted with SCAN. */

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { rewriteAofNow, startAofSample } from "../../bench/measure/aof.js";
+import { requiredInfoInteger } from "../../bench/measure/redis-info.js";
 import { type BenchRedis, startBenchRedis } from "../../bench/processes/redis-server.js";
 
 let dir: string;
@@ -24,7 +25,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const rewrites = async () => Number(/^aof_rewrites:(\d+)/m.exec(await redis.client.info("persistence"))?.[1]);
+const rewrites = async () => requiredInfoInteger(await redis.client.info("persistence"), "aof_rewrites");
 
 test("a phase without a rewrite reports none; one with a rewrite reports it", async () => {
   // The server may still be writing its first AOF base at start-up: let that finish outside the samples.

@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { requiredInfoInteger } from "../../bench/measure/redis-info.js";
 import { type BenchRedis, startBenchRedis } from "../../bench/processes/redis-server.js";
 import {
   PARTITIONS,
@@ -43,8 +44,10 @@ after(async () => {
 
 const stats = async () => {
   const info = await redis.client.info("stats");
-  const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, "m").exec(info)?.[1]);
-  return { hits: field("keyspace_hits"), misses: field("keyspace_misses") };
+  return {
+    hits: requiredInfoInteger(info, "keyspace_hits"),
+    misses: requiredInfoInteger(info, "keyspace_misses"),
+  };
 };
 
 const get = (token: string) =>
