@@ -21,12 +21,19 @@ export class ApiProcess {
     readonly port: number,
     private readonly env: Record<string, string>,
     readonly dataDir: string,
+    private readonly nodeArgs: readonly string[],
   ) {}
 
-  /** Starts one; `env` adds to (or overrides) the defaults: JWT_SECRET, HOST, PORT, a private data dir. */
-  static async start(env: Record<string, string>): Promise<ApiProcess> {
+  /**
+   * Starts one; `env` adds to (or overrides) the defaults: JWT_SECRET, HOST, PORT, a private data dir.
+   * `nodeArgs` is what node runs: the TypeScript entry under tsx unless given (the compiled build, say).
+   */
+  static async start(
+    env: Record<string, string>,
+    nodeArgs: readonly string[] = ["--import", "tsx", "src/server.ts"],
+  ): Promise<ApiProcess> {
     const dataDir = mkdtempSync(join(tmpdir(), "loyalty-faults-data-"));
-    const api = new ApiProcess(await freePort(), env, dataDir);
+    const api = new ApiProcess(await freePort(), env, dataDir, nodeArgs);
     await api.launch();
     return api;
   }
@@ -51,7 +58,7 @@ export class ApiProcess {
 
   /** (Re)starts the process and waits for its "listening" line. */
   async launch(): Promise<void> {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
+    const child = spawn(process.execPath, [...this.nodeArgs], {
       env: {
         ...process.env,
         JWT_SECRET: FAULT_SECRET,
