@@ -82,47 +82,29 @@ if ARGV[6] == "[]" then
   return { 0, "[]", "" }
 end
 beginRules(ARGV, rulesKey, rulesDecoded)
-beginProfileFields(userKey)
--- Matched entries {mission, value, fragmentArgv, challenge, position} (includes/mission-progress.lua).
+-- ARGV[6]: fragmentArgv, position, value per matched mission (includes/mission-progress.lua).
 local flat = cjson.decode(ARGV[6])
-local fis = {}
-for i = 1, #flat, 3 do fis[#fis + 1] = flat[i] end
-if not fragmentsReadable(fis) then return { 3, "", "" } end
-local matched = {}
+if not fragmentsReadable(flat) then return { 3, "", "" } end
+-- Every field the matched missions read, in one HMGET; the j-th mission's fields start at at[j].
+local fields, at = { "seq" }, {}
 for i = 1, #flat, 3 do
-  local fi, pos = flat[i], flat[i + 1]
-  local c = challengeRules(fi)
-  matched[#matched + 1] = { c[5][pos], flat[i + 2], fi, c, pos }
+  at[#at + 1] = #fields + 1
+  matchedFields(challengeRules(flat[i]), flat[i + 1], flat[i + 2], fields)
 end
-local fields = { "seq" }
-for _, e in ipairs(matched) do matchedFields(e, fields) end
-prefetch(fields)
+local values = redis.call("HMGET", userKey, unpack(fields))
 
--- Progress-only pass: advance what can be advanced with the matched missions' fragments alone. Writes
--- are buffered, so when a mission would complete nothing has been written yet: the buffers are dropped
--- and the full engine below starts afresh with the cached rules, or the caller retries with the block
--- (code 3).
+-- Progress-only pass: advance what can be advanced with the matched missions' fragments alone, straight
+-- from the reply. When a mission would complete it writes nothing, and the full engine below starts
+-- afresh with the cached rules, or the caller retries with the block (code 3).
 if ARGV[RULES_PRESENT_ARGV] == nil then
-  local completes = false
-  for _, e in ipairs(matched) do
-    local m = e[1]
-    if getField(m.df) == false and getField(e[4].cf) == false and priorComplete(e) then
-      local p, changed = nextProgress(m, e[2])
-      if p >= m[3] then
-        completes = true
-        break
-      end
-      if changed then setField(m.pf, p) end
-    end
-  end
-  if not completes then
-    flushProfile()
+  local writes = progressOnly(flat, at, values)
+  if writes then
+    if #writes > 0 then redis.call("HSET", userKey, unpack(writes)) end
     commitRateLimit()
     if ARGV[3] == "1" then redis.call("SET", idemKey, "[]", "PX", "86400000") end
     return { 0, "[]", "" }
   end
   if redis.call("EXISTS", rulesKey) == 0 then return { 3, "", "" } end
-  resetFields()
 elseif redis.call("EXISTS", rulesKey) == 0 then
   -- Keep the shipped block for the next calls of this action in this partition (one write per config).
   -- In chunks: unpack() of a very large config's block would overflow Lua's C stack.
@@ -138,6 +120,15 @@ elseif redis.call("EXISTS", rulesKey) == 0 then
   redis.call("PEXPIRE", rulesKey, RULES_TTL_MS)
 end
 
+beginProfileFields(userKey)
+seedFields(fields, values)
+-- Matched entries {mission, value, fragmentArgv, challenge, position} (includes/mission-progress.lua).
+local matched = {}
+for i = 1, #flat, 3 do
+  local fi, pos = flat[i], flat[i + 1]
+  local c = challengeRules(fi)
+  matched[#matched + 1] = { c[5][pos], flat[i + 2], fi, c, pos }
+end
 beginProfileState(nowText, now)
 beginRewards(userId, pendKey)
 beginProgress()

@@ -65,12 +65,13 @@ local function challengeRules(fi)
   return c
 end
 
--- True when every fragment named in `fis` can be read in this call: already decoded, shipped in ARGV,
--- or in the partition's copy of the block. False means "call again with the block".
-local function fragmentsReadable(fis)
+-- True when every fragment named in the matched list `flat` (ARGV[6]: fragmentArgv, position, value per
+-- mission) can be read in this call: already decoded, shipped in ARGV, or in the partition's copy of the
+-- block. False means "call again with the block".
+local function fragmentsReadable(flat)
   if rulesInArgv then return true end
-  for _, fi in ipairs(fis) do
-    if decoded[fi] == nil then return redis.call("EXISTS", rulesCacheKey) == 1 end
+  for i = 1, #flat, 3 do
+    if decoded[flat[i]] == nil then return redis.call("EXISTS", rulesCacheKey) == 1 end
   end
   return true
 end
