@@ -44,8 +44,11 @@ export class ActionService {
     return parsed;
   }
 
-  /** Applies one action. Throws RATE_LIMITED (429) or DEPENDENCY_DOWN (503) as AppError. */
-  async apply(cmd: ActionCommand): Promise<ActionResult> {
+  /**
+   * Applies one action. Throws RATE_LIMITED (429) or DEPENDENCY_DOWN (503) as AppError. An action with
+   * nothing to store answers synchronously (no promise): most reported actions are of that kind.
+   */
+  apply(cmd: ActionCommand): ActionResult | Promise<ActionResult> {
     const matched = matchMissions(cmd.action, cmd.data, cmd.now, cmd.tz);
     const limit = cmd.action.rateLimit;
     // Most reported actions advance nothing; without a limit or a key to honour there is nothing to store.

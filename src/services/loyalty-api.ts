@@ -1,6 +1,6 @@
 import { AppError } from "../domain/errors.js";
 import type { RedisClient } from "../redis/engine-scripts.js";
-import type { ActionService } from "./action-service.js";
+import type { ActionResult, ActionService } from "./action-service.js";
 import type { CouponService } from "./coupon-service.js";
 import { withRedis } from "./dependency.js";
 import type { NotificationService } from "./notification-service.js";
@@ -28,9 +28,9 @@ export class PublicApi implements LoyaltyApi {
     this.now = d.now ?? Date.now;
   }
 
-  async reportAction(caller: Caller, request: ActionRequest): Promise<string> {
+  reportAction(caller: Caller, request: ActionRequest): string | Promise<string> {
     const { action, data } = this.d.actions.parse(request.body, "client");
-    const result = await this.d.actions.apply({
+    const result = this.d.actions.apply({
       userId: caller.userId,
       action,
       data,
@@ -38,7 +38,7 @@ export class PublicApi implements LoyaltyApi {
       tz: caller.tz,
       idempotencyKey: request.idempotencyKey,
     });
-    return result.transactionsJson;
+    return result instanceof Promise ? result.then(transactionsOf) : result.transactionsJson;
   }
 
   profile(caller: Caller): Promise<string> {
@@ -73,3 +73,5 @@ export class PublicApi implements LoyaltyApi {
     return { ok: redis && config, checks: { redis, config } };
   }
 }
+
+const transactionsOf = (result: ActionResult): string => result.transactionsJson;

@@ -72,8 +72,11 @@ export interface Notification extends Transaction {
 
 /** The public API's use cases; the HTTP layer only calls these. */
 export interface LoyaltyApi {
-  /** Validates and applies one action. Resolves to the JSON text of the transactions array it caused. */
-  reportAction(caller: Caller, request: ActionRequest): Promise<string>;
+  /**
+   * Validates and applies one action: the JSON text of the transactions array it caused, or a promise of it
+   * when the action had to be stored. Throws (synchronously) for a body the config rejects.
+   */
+  reportAction(caller: Caller, request: ActionRequest): string | Promise<string>;
   /** JSON text of the caller's profile (a ProfileView), defaults for whatever was never written. */
   profile(caller: Caller): Promise<string>;
   /** JSON text of the unread notifications array, oldest first. */

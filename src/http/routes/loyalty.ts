@@ -1,5 +1,5 @@
 import type { Caller, LoyaltyApi } from "../../services/ports.js";
-import type { HttpRequest, RouteTable } from "../types.js";
+import type { HttpRequest, HttpResponse, RouteTable } from "../types.js";
 import { actionRequestOf, actionResponse } from "./action.js";
 import { ok } from "./envelope.js";
 import { idsToMarkRead } from "./read-notifications.js";
@@ -29,8 +29,15 @@ export function registerLoyaltyRoutes(table: RouteTable, api: LoyaltyApi, verify
     ok(JSON.stringify(await api.coupon(await caller(req), req.params.couponId))),
   );
 
-  table.route("POST", `${BASE}/action`, async (req) => {
-    const who = await caller(req); // authenticate before looking at the body
-    return actionResponse(await api.reportAction(who, actionRequestOf(req)));
+  // Synchronous when the token is cached and the action needs no Redis call (most reported actions).
+  const reportAction = (who: Caller, req: HttpRequest): HttpResponse | Promise<HttpResponse> => {
+    const transactions = api.reportAction(who, actionRequestOf(req));
+    return typeof transactions === "string"
+      ? actionResponse(transactions)
+      : transactions.then(actionResponse);
+  };
+  table.route("POST", `${BASE}/action`, (req) => {
+    const who = caller(req); // authenticate before looking at the body
+    return who instanceof Promise ? who.then((c) => reportAction(c, req)) : reportAction(who, req);
   });
 }
