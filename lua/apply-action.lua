@@ -71,7 +71,7 @@ if ARGV[3] == "1" then
   if stored then return { 1, stored, "" } end
 end
 
-local limited = chargeRateLimit(rlKey, tonumber(ARGV[4]), tonumber(ARGV[5]), now)
+local limited = chargeRateLimit(rlKey, tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[5], now, nowText)
 if limited then return { 2, tostring(limited), "" } end
 
 -- Most reported actions advance nothing: skip decoding any rules for them. (Numbers passed to Redis are
@@ -85,21 +85,17 @@ beginRules(ARGV, rulesKey, rulesDecoded)
 -- ARGV[6]: fragmentArgv, position, value per matched mission (includes/mission-progress.lua).
 local flat = cjson.decode(ARGV[6])
 if not fragmentsReadable(flat) then return { 3, "", "" } end
--- Every field the matched missions read, in one HMGET; the j-th mission's fields start at at[j].
-local fields, at = { "seq" }, {}
-for i = 1, #flat, 3 do
-  at[#at + 1] = #fields + 1
-  matchedFields(challengeRules(flat[i]), flat[i + 1], flat[i + 2], fields)
-end
-local values = redis.call("HMGET", userKey, unpack(fields))
+-- Every field the matched missions read, in one HMGET (includes/mission-progress.lua matchedFields).
+local fieldCount = matchedFields(flat)
+local values = redis.call("HMGET", userKey, unpack(matchedFieldNames, 1, fieldCount))
 
 -- Progress-only pass: advance what can be advanced with the matched missions' fragments alone, straight
 -- from the reply. When a mission would complete it writes nothing, and the full engine below starts
 -- afresh with the cached rules, or the caller retries with the block (code 3).
 if ARGV[RULES_PRESENT_ARGV] == nil then
-  local writes = progressOnly(flat, at, values)
-  if writes then
-    if #writes > 0 then redis.call("HSET", userKey, unpack(writes)) end
+  local writeCount = progressOnly(flat, values)
+  if writeCount then
+    if writeCount > 0 then redis.call("HSET", userKey, unpack(progressWrites, 1, writeCount)) end
     commitRateLimit()
     if ARGV[3] == "1" then redis.call("SET", idemKey, "[]", "PX", "86400000") end
     return { 0, "[]", "" }
@@ -121,7 +117,7 @@ elseif redis.call("EXISTS", rulesKey) == 0 then
 end
 
 beginProfileFields(userKey)
-seedFields(fields, values)
+seedFields(matchedFieldNames, values, fieldCount)
 -- Matched entries {mission, value, fragmentArgv, challenge, position} (includes/mission-progress.lua).
 local matched = {}
 for i = 1, #flat, 3 do

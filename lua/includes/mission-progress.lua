@@ -43,21 +43,38 @@ local function nextProgress(m, value)
 end
 
 --[[
-  Fields one matched mission reads, appended to `out` for a single HMGET before any work, always in this
-  order (progressOnly reads them back by position): done flag, challenge done flag, progress, the extra
-  field when the mission has one, then the done flags of the missions before it in a sequential challenge.
+  The fields the matched missions of a call read, for a single HMGET before any work: matchedFields fills
+  `matchedFieldNames` (after "seq", which the full engine needs) and `matchedAt`, where the j-th mission's
+  fields start, always in this order (progressOnly reads the reply back by position): done flag, challenge
+  done flag, progress, the extra field when the mission has one, then the done flags of the missions before
+  it in a sequential challenge. The two tables outlive the call (a Function library's state): reused, they
+  are not allocated and grown anew on every call, and every reader goes by the count, never past it.
 ]]
-local function matchedFields(c, pos, value, out)
-  local m = c[5][pos]
-  out[#out + 1] = m.df
-  out[#out + 1] = c.cf
-  out[#out + 1] = m.pf
-  local xf = extraField(m, value)
-  if xf then out[#out + 1] = xf end
-  if c[2] == 1 then
-    local missions = c[5]
-    for i = 1, pos - 1 do out[#out + 1] = missions[i].df end
+local matchedFieldNames, matchedAt = { "seq" }, {}
+
+-- Fills the tables for the matched list `flat` (ARGV[6]); returns the number of fields.
+local function matchedFields(flat)
+  local out, n = matchedFieldNames, 1
+  for i = 1, #flat, 3 do
+    local c, pos = challengeRules(flat[i]), flat[i + 1]
+    local m = c[5][pos]
+    matchedAt[(i + 2) / 3] = n + 1
+    out[n + 1] = m.df
+    out[n + 2] = c.cf
+    out[n + 3] = m.pf
+    n = n + 3
+    local xf = extraField(m, flat[i + 2])
+    if xf then
+      n = n + 1
+      out[n] = xf
+    end
+    if c[2] == 1 then
+      local missions = c[5]
+      for k = 1, pos - 1 do out[n + k] = missions[k].df end
+      n = n + pos - 1
+    end
   end
+  return n
 end
 
 -- Sequential rule: every mission listed before this one is complete at this moment.
@@ -72,23 +89,26 @@ local function priorComplete(e)
 end
 
 --[[
-  The progress-only pass, straight from the HMGET reply `values` of the matched missions' fields (`at[j]`:
-  where the j-th mission's fields start, see matchedFields), with no field cache: most calls only move
-  progress, and filling a cache table with every field cost them more than the rest of the pass. Returns
-  the HSET arguments of every change, or nil as soon as a mission would complete: then nothing has been
-  written and the full engine runs instead. Each mission appears once in ARGV[6] and writes only its own
-  progress and extra field, which no other mission of the pass reads, so reading the reply is exact.
+  The progress-only pass, straight from the HMGET reply `values` of the matched missions' fields
+  (matchedFields), with no field cache: most calls only move progress, and filling a cache table with every
+  field cost them more than the rest of the pass. Returns how many HSET arguments it put in
+  `progressWrites` (reused like matchedFieldNames; 0: nothing changed), or nil as soon as a mission would
+  complete: then nothing has been written and the full engine runs instead. Each mission appears once in
+  ARGV[6] and writes only its own progress and extra field, which no other mission of the pass reads, so
+  reading the reply is exact.
 ]]
-local function progressOnly(flat, at, values)
-  local writes = {}
-  for j = 1, #at do
-    local i = 3 * j - 2
+local progressWrites = {}
+
+local function progressOnly(flat, values)
+  local writes, nw = progressWrites, 0
+  for i = 1, #flat, 3 do
     local c = challengeRules(flat[i])
     local pos, value = flat[i + 1], flat[i + 2]
     local m = c[5][pos]
-    local b = at[j]
+    local b = matchedAt[(i + 2) / 3]
     if values[b] == false and values[b + 1] == false then
-      local xf = extraField(m, value)
+      local ty = m[2]
+      local xf = (ty == "distinct" or ty == "streak") and matchedFieldNames[b + 3] or nil
       local ready = true
       if c[2] == 1 then
         local priors = b + (xf and 4 or 3)
@@ -103,15 +123,15 @@ local function progressOnly(flat, at, values)
         local p, changed, extra = progressAfter(m, value, values[b + 2], xf and values[b + 3])
         if p >= m[3] then return nil end
         if extra ~= nil then
-          writes[#writes + 1] = xf
-          writes[#writes + 1] = extra
+          writes[nw + 1], writes[nw + 2] = xf, extra
+          nw = nw + 2
         end
         if changed then
-          writes[#writes + 1] = m.pf
-          writes[#writes + 1] = p
+          writes[nw + 1], writes[nw + 2] = m.pf, p
+          nw = nw + 2
         end
       end
     end
   end
-  return writes
+  return nw
 end

@@ -29,10 +29,11 @@ local function setField(f, v)
   fieldCache[f] = v
 end
 
--- Seeds the cache from one HMGET of `fields` made before the cache began (apply-action.lua reads the
--- matched missions' fields up front); a field already cached keeps its value.
-local function seedFields(fields, values)
-  for i, f in ipairs(fields) do
+-- Seeds the cache from one HMGET of the first n of `fields` made before the cache began (apply-action.lua
+-- reads the matched missions' fields up front); a field already cached keeps its value.
+local function seedFields(fields, values, n)
+  for i = 1, n do
+    local f = fields[i]
     if fieldCache[f] == nil then fieldCache[f] = values[i] end
   end
 end

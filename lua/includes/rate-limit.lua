@@ -6,29 +6,33 @@
   attempt is counted at once). An allowed charge is written by commitRateLimit only when the call really
   ends, so a first call that returns code 3 (retry with the rules) charges nothing and the retry charges once.
 ]]
-local rateCharge = nil
+-- The pending charge (key nil: none). A Function library keeps these between calls, so every call resets it.
+local rateKey, rateValue, rateTtl = nil, nil, nil
 
 local function commitRateLimit()
-  if rateCharge then
-    redis.call("SET", rateCharge[1], rateCharge[2], "PX", rateCharge[3])
-    rateCharge = nil
+  if rateKey then
+    redis.call("SET", rateKey, rateValue, "PX", rateTtl)
+    rateKey = nil
   end
 end
 
-local function chargeRateLimit(key, limit, windowMs, now)
-  -- A Function library keeps this between calls: a call that ended without committing leaves nothing.
-  rateCharge = nil
+-- windowText and nowText are windowMs and now as the caller sent them (integer text): the stored value and
+-- the TTL reuse them, because Redis turns a number argument into text with a printf.
+local function chargeRateLimit(key, limit, windowMs, windowText, now, nowText)
+  rateKey = nil -- a call that ended without committing leaves nothing
   if limit <= 0 then return nil end
-  local start, count = now, 0
+  local startText, start, count = nowText, now, 0
   local v = redis.call("GET", key)
   if v then
     local sep = string.find(v, ":", 1, true)
-    local s, c = tonumber(string.sub(v, 1, sep - 1)), tonumber(string.sub(v, sep + 1))
-    if now < s + windowMs then start, count = s, c end
+    local sText = string.sub(v, 1, sep - 1)
+    local s = tonumber(sText)
+    if now < s + windowMs then startText, start, count = sText, s, tonumber(string.sub(v, sep + 1)) end
   end
   count = count + 1
+  rateKey, rateValue = key, startText .. ":" .. count
   -- The TTL only collects idle keys; at least a minute, so short windows never expire mid-window.
-  rateCharge = { key, string.format("%d", start) .. ":" .. count, math.max(windowMs, 60000) }
+  rateTtl = windowMs >= 60000 and windowText or "60000"
   if count > limit then
     commitRateLimit()
     return start + windowMs - now
