@@ -1,7 +1,7 @@
 /**
  * A deterministic benchmark of the engine's Lua (lua/apply-action.lua), without HTTP or Node in the way:
  *   npm run bench:lua -- capture [--seconds S] [--users N] [--out FILE]
- *   npm run bench:lua -- replay [FILE] [--by-kind | --instructions]
+ *   npm run bench:lua -- replay [FILE] [--by-kind | --instructions] [--from N] [--count K]
  * `capture` runs the API under POST /action load (the bench's action mix) and records every engine FCALL
  * it sends (Redis MONITOR) as JSON lines. `replay` starts an empty Redis, loads the engine Function from
  * the current lua/, sends the captured calls in their order (64 per pipeline) and prints Redis's own
@@ -16,7 +16,10 @@
  * repeatable to 0.01% (times on this shared box move 10–30% between runs), so an A/B of two versions of
  * lua/ is one number each. It stores every rules block of the capture in every partition first and
  * skips the calls that shipped one, so versions that ask for the block at different moments do the same
- * work. About 5 ms per call under valgrind.
+ * work. About 5 ms per call under valgrind. `--from N` replays the first N calls unmeasured (outside the
+ * counts, the timings and callgrind's instrumentation) and measures from there, `--count K` stops after K
+ * measured calls: a slice late in a long capture measures the calls of established users, whose
+ * profiles the earlier calls built.
  */
 import { execFileSync } from "node:child_process";
 import { createReadStream, createWriteStream, mkdtempSync, readFileSync } from "node:fs";
@@ -36,13 +39,24 @@ import { buildRequestFiles } from "./workload/request-list.js";
 import { benchUserId } from "./workload/users.js";
 
 const USAGE =
-  "npm run bench:lua -- capture [--seconds S] [--users N] [--out FILE] | replay [FILE] [--by-kind | --instructions]";
+  "npm run bench:lua -- capture [--seconds S] [--users N] [--out FILE] | replay [FILE] [--by-kind | --instructions] [--from N] [--count K]";
 const DEFAULT_FILE = join(tmpdir(), "loyalty-fcalls.jsonl");
 const [command, ...rest] = process.argv.slice(2);
 const arg = (name: string, def: string) => {
   const i = rest.indexOf(`--${name}`);
   return i >= 0 ? rest[i + 1] : def;
 };
+// Options followed by a value (so the value is not taken for replay's FILE).
+const VALUED = new Set(["--seconds", "--users", "--out", "--from", "--count"]);
+/** A whole-number option ≥ 0 (`def` when absent); anything else stops with the usage. */
+function countOption(name: string, def: number): number {
+  const raw = arg(name, "");
+  if (raw === "") return def;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n))
+    throw new Error(`--${name} must be a whole number ≥ 0, not "${raw}"\n${USAGE}`);
+  return n;
+}
 
 async function capture(): Promise<void> {
   const out = arg("out", DEFAULT_FILE);
@@ -83,9 +97,11 @@ async function capture(): Promise<void> {
 }
 
 async function replay(): Promise<void> {
-  const input = rest.find((a) => !a.startsWith("--")) ?? DEFAULT_FILE;
+  const input = rest.find((a, i) => !a.startsWith("--") && !VALUED.has(rest[i - 1])) ?? DEFAULT_FILE;
   const byKind = rest.includes("--by-kind");
   const instructions = rest.includes("--instructions");
+  const from = countOption("from", 0);
+  const count = countOption("count", Number.POSITIVE_INFINITY);
   if (byKind && instructions) throw new Error(`--by-kind and --instructions do not mix\n${USAGE}`);
   const tmp = mkdtempSync(join(tmpdir(), "loyalty-lua-replay-"));
   const callgrindOut = join(tmp, "callgrind.out");
@@ -100,12 +116,12 @@ async function replay(): Promise<void> {
   await r.call("FUNCTION", "LOAD", "REPLACE", fn.library);
   if (instructions) await primeRulesCopies(r, input);
   if (byKind) await r.call("CONFIG", "SET", "slowlog-log-slower-than", "0", "slowlog-max-len", "1024");
-  await r.call("CONFIG", "RESETSTAT");
   const codes = new Map<string, number>();
   const kinds = new Map<string, { calls: number; us: number }>();
   let batch: string[][] = [];
   let calls = 0;
-  const started = performance.now();
+  let started = 0;
+  let measuring = false;
   const flush = async () => {
     if (byKind) await r.call("SLOWLOG", "RESET");
     const pipeline = r.pipeline();
@@ -119,14 +135,28 @@ async function replay(): Promise<void> {
     calls += batch.length;
     batch = [];
   };
-  if (instructions) callgrindControl("on", redis.pid);
+  // The calls before --from reach their states unmeasured; everything counted starts here.
+  const startMeasuring = async () => {
+    await flush();
+    await r.call("CONFIG", "RESETSTAT");
+    codes.clear();
+    kinds.clear();
+    calls = 0;
+    if (instructions) callgrindControl("on", redis.pid);
+    started = performance.now();
+    measuring = true;
+  };
+  let index = 0;
   for await (const line of createInterface({ input: createReadStream(input) })) {
     if (line === "") continue;
+    if (index++ === from) await startMeasuring();
+    if (measuring && calls + batch.length >= count) break;
     const args = JSON.parse(line) as string[];
     if (instructions && shipsRules(args)) continue; // primed: every copy is there already
     batch.push(args);
     if (batch.length === 64) await flush();
   }
+  if (!measuring) throw new Error(`--from ${from}: the capture has only ${index} calls`);
   await flush();
   if (instructions) callgrindControl("off", redis.pid);
   const wallMs = performance.now() - started;
