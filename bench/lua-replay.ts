@@ -156,7 +156,10 @@ async function replay(): Promise<void> {
     batch.push(args);
     if (batch.length === 64) await flush();
   }
-  if (!measuring) throw new Error(`--from ${from}: the capture has only ${index} calls`);
+  if (!measuring) {
+    await redis.stop();
+    throw new Error(`--from ${from}: the capture has only ${index} calls`);
+  }
   await flush();
   if (instructions) callgrindControl("off", redis.pid);
   const wallMs = performance.now() - started;
