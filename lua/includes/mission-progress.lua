@@ -77,17 +77,6 @@ local function matchedFields(flat)
   return n
 end
 
--- Sequential rule: every mission listed before this one is complete at this moment.
-local function priorComplete(e)
-  local c = e[4]
-  if c[2] ~= 1 then return true end
-  local missions = c[5]
-  for i = 1, e[5] - 1 do
-    if getField(missions[i].df) == false then return false end
-  end
-  return true
-end
-
 --[[
   The progress-only pass, straight from the HMGET reply `values` of the matched missions' fields
   (matchedFields), with no field cache: most calls only move progress, and filling a cache table with every

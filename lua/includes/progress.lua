@@ -40,9 +40,9 @@ end
 
 -- e is a matched entry (includes/mission-progress.lua).
 local function advanceMission(e)
-  local m = e[1]
-  if isMissionDone(m) or isChallengeDone(e[4]) then return end
-  if not priorComplete(e) then return end
+  local m, c = e[1], e[4]
+  if isMissionDone(m) or isChallengeDone(c) then return end
+  if c[2] == 1 and not priorDone(c, e[5]) then return end
   local p, changed = nextProgress(m, e[2])
   if changed then setField(m.pf, p) end
   -- Checked even when p did not move: a config change may have lowered the target below it.
