@@ -22,7 +22,7 @@ import type { LoadResult, LoadSpec } from "./generators/load-result.js";
 import { runWrk } from "./generators/wrk.js";
 import { type CpuPerRequest, startCpuSample, waitForQuiet } from "./measure/cpu.js";
 import { median } from "./measure/percentiles.js";
-import { generatorOf } from "./options.js";
+import { generatorOf, integerOption } from "./options.js";
 import { startBenchRedis } from "./processes/redis-server.js";
 import { startApi, startProfileFloor, startSkeleton } from "./processes/servers.js";
 import { buildRequestFiles } from "./workload/request-list.js";
@@ -32,12 +32,7 @@ const PROFILE_PATH = "/api/loyalty/profile";
 const SERVERS = ["skeleton", "floor", "api"] as const;
 type ServerName = (typeof SERVERS)[number];
 
-const arg = (name: string, def: number, min: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  const value = i >= 0 ? Number(process.argv[i + 1]) : def;
-  if (!Number.isInteger(value) || value < min) throw new Error(`--${name}: expected an integer >= ${min}`);
-  return value;
-};
+const arg = (name: string, def: number, min: number): number => integerOption(process.argv, name, def, min);
 const generatorName = generatorOf(
   process.argv.includes("--generator") ? process.argv[process.argv.indexOf("--generator") + 1] : undefined,
 );

@@ -32,7 +32,7 @@ import { loadLuaFunction } from "../src/redis/lua-source.js";
 import { runAutocannon } from "./generators/autocannon.js";
 import { runWrk } from "./generators/wrk.js";
 import { commandStats } from "./measure/redis-calls.js";
-import { hasWrk } from "./options.js";
+import { hasWrk, integerOption } from "./options.js";
 import { startBenchRedis } from "./processes/redis-server.js";
 import { PARTITIONS, startApi } from "./processes/servers.js";
 import { buildRequestFiles } from "./workload/request-list.js";
@@ -48,15 +48,6 @@ const arg = (name: string, def: string) => {
 };
 // Options followed by a value (so the value is not taken for replay's FILE).
 const VALUED = new Set(["--seconds", "--users", "--out", "--from", "--count"]);
-/** A whole-number option ≥ 0 (`def` when absent); anything else stops with the usage. */
-function countOption(name: string, def: number): number {
-  const raw = arg(name, "");
-  if (raw === "") return def;
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n))
-    throw new Error(`--${name} must be a whole number ≥ 0, not "${raw}"\n${USAGE}`);
-  return n;
-}
 
 async function capture(): Promise<void> {
   const out = arg("out", DEFAULT_FILE);
@@ -100,8 +91,8 @@ async function replay(): Promise<void> {
   const input = rest.find((a, i) => !a.startsWith("--") && !VALUED.has(rest[i - 1])) ?? DEFAULT_FILE;
   const byKind = rest.includes("--by-kind");
   const instructions = rest.includes("--instructions");
-  const from = countOption("from", 0);
-  const count = countOption("count", Number.POSITIVE_INFINITY);
+  const from = integerOption(rest, "from", 0, 0, USAGE);
+  const count = integerOption(rest, "count", Number.POSITIVE_INFINITY, 1, USAGE);
   if (byKind && instructions) throw new Error(`--by-kind and --instructions do not mix\n${USAGE}`);
   const tmp = mkdtempSync(join(tmpdir(), "loyalty-lua-replay-"));
   const callgrindOut = join(tmp, "callgrind.out");

@@ -87,6 +87,26 @@ function parseFlags(argv: readonly string[]): Map<string, string> {
   return flags;
 }
 
+/**
+ * `--name N` in `argv` as an integer >= `min` (`def` when the flag is absent), for the bench's helper
+ * commands; anything else stops with a message (and `usage`, when given).
+ */
+export function integerOption(
+  argv: readonly string[],
+  name: string,
+  def: number,
+  min: number,
+  usage = "",
+): number {
+  const i = argv.indexOf(`--${name}`);
+  if (i < 0) return def;
+  const text = argv[i + 1] ?? "";
+  const value = text.trim() === "" ? Number.NaN : Number(text);
+  if (!Number.isInteger(value) || value < min)
+    throw new Error(`--${name}: expected an integer >= ${min}${usage ? `\n${usage}` : ""}`);
+  return value;
+}
+
 /** `--generator`: as given, else wrk when installed and autocannon otherwise; `usage` ends an error. */
 export function generatorOf(given: string | undefined, usage = ""): "wrk" | "autocannon" {
   const generator = given ?? (hasWrk() ? "wrk" : "autocannon");
