@@ -26,6 +26,8 @@ export function statusOf(code: ErrorCode): number {
       return 409;
     case "PAYLOAD_TOO_LARGE":
       return 413;
+    case "URI_TOO_LONG":
+      return 414;
     case "UNSUPPORTED_MEDIA_TYPE":
       return 415;
     case "RATE_LIMITED":

@@ -41,6 +41,13 @@ class TimedIncoming extends Incoming {
 type Pending = Exchange<uWS.HttpResponse>;
 
 const DEFAULT_MAX_BODY = 64 * 1024;
+/**
+ * Longest request target (path plus "?" and query) in bytes. The bundled uWS buffers a request head that
+ * arrives in several reads only up to 4 KiB and closes the connection unanswered past that, so a longer
+ * target is served or dropped depending on how TCP splits it. Refusing every target over the limit with
+ * 414 makes the answer not depend on chance.
+ */
+export const MAX_TARGET_BYTES = 4096;
 const NO_HEADERS: HeaderPairs = Object.freeze([]);
 const METHODS: Record<string, string> = { get: "GET", post: "POST", put: "PUT", delete: "DELETE" };
 
@@ -119,6 +126,12 @@ export class UwsServer implements ExchangeHost<uWS.HttpResponse> {
     const req = readRequest(raw);
     const length = raw.getHeader("content-length");
     const chunked = raw.getHeader("transfer-encoding") !== "";
+    if (req.path.length + req.query.length >= MAX_TARGET_BYTES / 3 && targetTooLong(req)) {
+      req.record = this.unmatched;
+      const error = new AppError("URI_TOO_LONG", `url: longer than ${MAX_TARGET_BYTES} bytes`);
+      this.write(res, req, this.safely(req, this.options.onError, error), true); // body never read
+      return;
+    }
     const match = this.router.match(req.path);
     req.params = match.params;
     const handler = match.entry?.handlers.get(req.method);
@@ -247,6 +260,12 @@ function writeCorked(): void {
   const exchange = corking!;
   corking = undefined;
   corkingServer!.write(exchange.res, exchange.req, exchange.answer!, exchange.closeAfter);
+}
+
+/** Whether path, "?" and query take more than MAX_TARGET_BYTES in UTF-8 (a string's length may undercount). */
+function targetTooLong(req: Incoming): boolean {
+  const query = req.query === "" ? 0 : 1 + Buffer.byteLength(req.query);
+  return Buffer.byteLength(req.path) + query > MAX_TARGET_BYTES;
 }
 
 /** Copies the fields handlers need out of the uWS request. */

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Redis } from "ioredis";
+import { MAX_TARGET_BYTES } from "../../src/http/uws-adapter.js";
 import { ApiProcess, FAULT_SECRET } from "../faults/support/api-process.js";
 import { send } from "../faults/support/http-client.js";
 import { RedisInstance } from "../faults/support/redis-instance.js";
@@ -58,6 +59,8 @@ describe("OpenAPI-driven fuzzing with hostile mutations (issue 6)", () => {
     const auth = { secret: FAULT_SECRET, adminKey: ADMIN_KEY };
     const serverErrors: string[] = [];
     const unanswered: string[] = [];
+    const wrongForLongTarget: string[] = [];
+    let droppedLongHeads = 0;
     const leaks: string[] = [];
     const rejected = new Set<string>();
     const byStatus = new Map<number, number>();
@@ -75,8 +78,11 @@ describe("OpenAPI-driven fuzzing with hostile mutations (issue 6)", () => {
         const { status, body } = outcomes[i];
         byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
         const label = `#${r.index} ${r.operation} [${r.mutations.join(",")}] ${r.method} ${r.path.slice(0, 120)} → ${status} ${body.slice(0, 120)}`;
+        const longTarget = Buffer.byteLength(r.path) > MAX_TARGET_BYTES;
         if (status >= 500) serverErrors.push(label);
+        else if (status === 0 && headBytes(r) > UWS_SPLIT_HEAD_LIMIT) droppedLongHeads++;
         else if (status === 0) unanswered.push(label);
+        if (longTarget && status !== 414 && status !== 0) wrongForLongTarget.push(label);
         if (status >= 400 || status === 0) rejected.add(r.user);
         else {
           accepted++;
@@ -103,11 +109,14 @@ describe("OpenAPI-driven fuzzing with hostile mutations (issue 6)", () => {
       `# seed ${SEED}: ${TOTAL} requests in ${elapsed} ms (${Math.round((TOTAL * 1000) / elapsed)}/s); accepted ${accepted}, rejected ${rejected.size}; statuses ${statuses}`,
     );
     console.log(
-      `# 5xx ${serverErrors.length}, unanswered ${unanswered.length}, state from rejected requests ${leaks.length}`,
+      `# 5xx ${serverErrors.length}, unanswered ${unanswered.length} (+ ${droppedLongHeads} heads over 4 KiB closed by uWS), state from rejected requests ${leaks.length}`,
     );
     // Leaks and unusual 5xx first: a burst of 503s from one cause must not hide a lone 500.
     const unusual = serverErrors.filter((l) => !l.includes("→ 503"));
-    for (const line of [...leaks, ...unanswered, ...unusual, ...serverErrors].slice(0, 30))
+    for (const line of [...leaks, ...unanswered, ...wrongForLongTarget, ...unusual, ...serverErrors].slice(
+      0,
+      30,
+    ))
       console.log(`# ${line}`);
     recordFigures("fuzz", {
       seed: SEED,
@@ -116,12 +125,14 @@ describe("OpenAPI-driven fuzzing with hostile mutations (issue 6)", () => {
       rejected: rejected.size,
       serverErrors: serverErrors.length,
       unanswered: unanswered.length,
+      droppedLongHeads,
       stateFromRejected: leaks.length,
       alive: api.alive(),
       elapsedMs: elapsed,
     });
     assert.equal(serverErrors.length, 0, "no response with status >= 500");
-    assert.equal(unanswered.length, 0, "every request was answered");
+    assert.equal(unanswered.length, 0, "every request with a head under 4 KiB was answered");
+    assert.equal(wrongForLongTarget.length, 0, "a target over the limit is answered 414 (or dropped by uWS)");
     assert.equal(leaks.length, 0, "rejected requests changed nothing");
     assert.ok(
       accepted > TOTAL / 10 && rejected.size > TOTAL / 10,
@@ -132,6 +143,20 @@ describe("OpenAPI-driven fuzzing with hostile mutations (issue 6)", () => {
     assert.equal(ready.status, 200, ready.body);
   });
 });
+
+/**
+ * uWS buffers a request head that arrives in several reads only up to 4 KiB and then closes the connection
+ * unanswered (docs/operations.md). On loopback a head over 64 KiB (the 65,000-character hostile value in
+ * the query) may or may not arrive in one read, so such a request is answered (414) or dropped by chance.
+ */
+const UWS_SPLIT_HEAD_LIMIT = 4096;
+
+/** Bytes of the request head Node's client sends: request line, our headers, and its own (~100 bytes). */
+function headBytes(r: FuzzRequest): number {
+  let bytes = Buffer.byteLength(`${r.method} ${r.path} HTTP/1.1\r\n`) + 128;
+  for (const [name, value] of Object.entries(r.headers)) bytes += name.length + 4 + Buffer.byteLength(value);
+  return bytes;
+}
 
 async function runBatch(base: string, batch: FuzzRequest[]): Promise<{ status: number; body: string }[]> {
   const out: { status: number; body: string }[] = new Array(batch.length);

@@ -97,6 +97,38 @@ describe("body limits", () => {
   });
 });
 
+describe("request target limit", () => {
+  test("a target of 4096 bytes is routed; one of 4097 answers 414 URI_TOO_LONG before routing", async () => {
+    const s = await startApp();
+    try {
+      const exactly = `/${"a".repeat(4095)}`;
+      const atLimit = await rawExchange(s.port, [`GET ${exactly} HTTP/1.1\r\nHost: t\r\n\r\n`]);
+      assert.match(atLimit, /^HTTP\/1\.1 404 /);
+      const over = await rawExchange(s.port, [`GET ${exactly}?b HTTP/1.1\r\nHost: t\r\n\r\n`]);
+      assert.match(over, /^HTTP\/1\.1 414 /);
+      const body = JSON.parse(over.slice(over.indexOf("\r\n\r\n") + 4));
+      assert.deepEqual(body, { message: "url: longer than 4096 bytes", code: "URI_TOO_LONG" });
+    } finally {
+      await s.app.close();
+    }
+  });
+
+  test("an action with a 5000-byte query is refused with 414, not applied, and its connection closed", async () => {
+    const s = await startApp();
+    try {
+      const payload = '{"action":"watch"}';
+      const head = `POST /api/loyalty/action?x=${"y".repeat(5000)} HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer good-alice\r\nContent-Type: application/json\r\nContent-Length: ${payload.length}\r\n\r\n`;
+      const answer = await rawExchange(s.port, [head + payload]);
+      assert.match(answer, /^HTTP\/1\.1 414 /);
+      assert.match(answer, /\r\nConnection: close\r\n/i);
+      assert.equal(s.calls.filter((c) => c.method === "reportAction").length, 0);
+      assert.equal((await fetch(`${s.base}/health/live`)).status, 200, "server still answers");
+    } finally {
+      await s.app.close();
+    }
+  });
+});
+
 describe("aborted clients", () => {
   test("a client that disconnects mid-body leaves the server running and nothing in flight", async () => {
     const s = await startApp();

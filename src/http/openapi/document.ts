@@ -22,6 +22,7 @@ const ERROR_TEXT: Record<number, string> = {
   404: "Not found (operator routes: also when ADMIN_API_KEY is not set)",
   409: "Conflict",
   413: "Body too large",
+  414: "Request target (path and query) longer than 4096 bytes",
   415: "Not JSON",
   429: "Rate limited (see Retry-After)",
   503: "A dependency is down (see Retry-After)",
@@ -111,6 +112,7 @@ function responses(op: Operation): Record<string, unknown> {
     : { description: "Success", content: { "application/json": media(envelope(op.data)) } };
   const out: Record<string, unknown> = { [String(op.response?.status ?? 200)]: ok };
   const codes = new Set<number>(op.errors ?? []);
+  codes.add(414); // any route: the adapter refuses a long request target before routing (uws-adapter.ts)
   if (op.body || op.query) codes.add(400);
   if (op.auth !== "none") codes.add(401);
   if (op.path.includes(":") || op.auth === "admin") codes.add(404);
