@@ -1,7 +1,8 @@
 /**
  * V8 flags every API process starts with: `npm start` (package.json), docker-compose's `api` service, the
- * processes of `LOYALTY_WORKERS` / `loyalty start --workers N` (src/cluster/worker-process.ts), and the
- * bench. test/server/node-flags.test.ts keeps those four in step with this list.
+ * processes of `loyalty start` and of `LOYALTY_WORKERS` / `loyalty start --workers N`
+ * (src/cluster/worker-process.ts), and the bench. test/server/node-flags.test.ts keeps those in step with
+ * this list; test/cli/cli.test.ts checks that `loyalty start`'s API process gets them.
  *
  * A young generation that starts at 16 MiB per semi-space instead of 1 MiB. Each request leaves ~10 KB
  * of short-lived garbage (a POST /action; more for a large profile), and V8 only grows the young

@@ -22,26 +22,27 @@ commands:
 Environment as for the server (REDIS_URL, LOYALTY_CONFIG, LOYALTY_PARTITIONS, JWT_*).
 Run "loyalty <command> --help" for a command's options.`;
 
-const SERVERS: Record<string, () => Promise<unknown>> = {
-  start: () => import("../server.js"),
-  worker: () => import("../worker.js"),
-};
+/** Commands that run a server: the API (in child processes, src/cluster/start-command.ts) or ingestion. */
+const SERVERS = new Set(["start", "worker"]);
 
 /** Runs one command; resolves the exit code, or -1 when a server now owns the process. */
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined) throw new UsageError("missing command", USAGE);
   if (command === "--help" || command === "-h" || command === "help") return print(USAGE);
-  if (command in SERVERS) {
+  if (SERVERS.has(command)) {
     if (rest.includes("--help") || rest.includes("-h"))
       return print(
         `usage: loyalty ${command}${command === "start" ? " [--workers N]" : ""}\n\n${describe(command)}`,
       );
     if (command !== "start" && rest.length > 0)
       throw new UsageError(`${command} takes no arguments, got "${rest[0]}"`);
-    const workers = command === "start" ? workersOption(rest) : 1;
-    if (workers > 1) return (await import("../cluster/start-command.js")).startWorkers(workers);
-    await SERVERS[command]();
+    if (command === "start") {
+      const workers = workersOption(rest);
+      const { startOne, startWorkers } = await import("../cluster/start-command.js");
+      return workers > 1 ? startWorkers(workers) : startOne();
+    }
+    await import("../worker.js");
     return -1;
   }
   switch (command) {

@@ -1,12 +1,15 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { execFile, spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { EXAMPLE_RULES_PATH } from "../../src/config/env.js";
+import { API_NODE_FLAGS } from "../../src/node-flags.js";
 import type { RedisClient } from "../../src/redis/engine-scripts.js";
 import { CONFIG_KEY } from "../../src/redis/keys.js";
+import { freePort, waitUntil } from "../support/free-port.js";
 import { freshRedis, TEST_REDIS_URL } from "../support/redis.js";
 
 const BIN = join(import.meta.dirname, "..", "..", "bin", "loyalty.js");
@@ -103,5 +106,57 @@ describe("the loyalty CLI, run as a process", () => {
     assert.equal(t.out.trim().split(".").length, 3);
     const doc = JSON.parse((await loyalty(["openapi"])).out);
     assert.equal(doc.openapi, "3.1.0");
+  });
+
+  test("start runs the API in a process with the API's V8 flags; SIGTERM drains it and exits 0", async () => {
+    const [port, metricsPort] = [await freePort(), await freePort()];
+    const cli = spawn(process.execPath, [BIN, "start"], {
+      env: {
+        ...ENV,
+        HOST: "127.0.0.1",
+        PORT: String(port),
+        METRICS_PORT: String(metricsPort),
+        JWT_SECRET: "a-secret-of-at-least-16",
+        LOYALTY_DATA_DIR: join(dir, "start-data"),
+        LOG_LEVEL: "warn",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    cli.stdout.on("data", (d) => (output += d));
+    cli.stderr.on("data", (d) => (output += d));
+    const exited = once(cli, "exit");
+    try {
+      const up = await waitUntil(
+        () =>
+          fetch(`http://127.0.0.1:${port}/health/ready`).then(
+            (r) => r.ok,
+            () => false,
+          ),
+        60_000,
+        100,
+      );
+      assert.ok(up, `the API never became ready:\n${output}`);
+      // The API process is the CLI's child, started with the flags; its young generation shows they took.
+      const children = readFileSync(`/proc/${cli.pid}/task/${cli.pid}/children`, "utf8").trim().split(" ");
+      assert.equal(children.length, 1, `one API process, got ${children.join(",")}`);
+      const argv = readFileSync(`/proc/${children[0]}/cmdline`, "utf8").split("\0");
+      for (const flag of API_NODE_FLAGS) assert.ok(argv.includes(flag), `${flag} in ${argv.join(" ")}`);
+      const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      const newSpace = /loyalty_nodejs_heap_space_size_total_bytes\{space="new"\} (\d+)/.exec(metrics);
+      assert.ok(newSpace && Number(newSpace[1]) >= 16 * 1024 * 1024, `new space: ${newSpace?.[1]} bytes`);
+      cli.kill("SIGTERM");
+      const [code] = await exited;
+      assert.equal(code, 0, output);
+      assert.equal(
+        await fetch(`http://127.0.0.1:${port}/health/live`).then(
+          () => "up",
+          () => "down",
+        ),
+        "down",
+      );
+    } finally {
+      if (cli.exitCode === null) cli.kill("SIGKILL");
+    }
   });
 });
