@@ -94,6 +94,7 @@ export class UwsServer implements ExchangeHost<uWS.HttpResponse> {
   websocket(pattern: string, handler: Handler): void {
     this.pushes.websocket(this.app, pattern, handler, {
       read: readRequest,
+      check: (req) => this.targetRefusal(req),
       refuse: (res, req, out) => this.write(res, req, out, true),
       fail: (req, error) => this.safely(req, this.options.onError, error),
     });
@@ -126,10 +127,10 @@ export class UwsServer implements ExchangeHost<uWS.HttpResponse> {
     const req = readRequest(raw);
     const length = raw.getHeader("content-length");
     const chunked = raw.getHeader("transfer-encoding") !== "";
-    if (req.path.length + req.query.length >= MAX_TARGET_BYTES / 3 && targetTooLong(req)) {
+    const tooLong = this.targetRefusal(req);
+    if (tooLong !== undefined) {
       req.record = this.unmatched;
-      const error = new AppError("URI_TOO_LONG", `url: longer than ${MAX_TARGET_BYTES} bytes`);
-      this.write(res, req, this.safely(req, this.options.onError, error), true); // body never read
+      this.write(res, req, tooLong, true); // close: the body is never read
       return;
     }
     const match = this.router.match(req.path);
@@ -223,6 +224,13 @@ export class UwsServer implements ExchangeHost<uWS.HttpResponse> {
     else this.pushes.openSse(res, out.stream); // stays open: an SSE stream
     // WebSocket upgrades rebuild their request (uws-websocket.ts) and are not timed.
     if (req instanceof TimedIncoming) req.record(req, out.status, req.startedAt);
+  }
+
+  /** The 414 answer for a request target over MAX_TARGET_BYTES (any route, upgrades too); else undefined. */
+  private targetRefusal(req: Incoming): HttpResponse | undefined {
+    if (req.path.length + req.query.length < MAX_TARGET_BYTES / 3 || !targetTooLong(req)) return undefined;
+    const error = new AppError("URI_TOO_LONG", `url: longer than ${MAX_TARGET_BYTES} bytes`);
+    return this.safely(req, this.options.onError, error);
   }
 
   /** The answer when the handler's `authorize` refuses the caller from the headers; undefined to go on. */

@@ -6,6 +6,8 @@ import { Channel, type ChannelRegistry } from "./uws-channel.js";
 /** What the adapter lends the WebSocket upgrade: its request reader and its way of answering errors. */
 export interface UpgradeHooks {
   readonly read: (raw: uWS.HttpRequest) => Incoming;
+  /** The adapter's answer to a request refused before any handler (a target too long), or undefined. */
+  readonly check: (req: Incoming) => HttpResponse | undefined;
   readonly refuse: (res: uWS.HttpResponse, req: Incoming, out: HttpResponse) => void;
   readonly fail: (req: Incoming, error: unknown) => HttpResponse;
 }
@@ -85,6 +87,11 @@ function upgrade(
   const req = withProtocols(hooks.read(raw), raw.getHeader("sec-websocket-protocol"));
   const key = raw.getHeader("sec-websocket-key");
   const extensions = raw.getHeader("sec-websocket-extensions");
+  const refused = hooks.check(req);
+  if (refused !== undefined) {
+    hooks.refuse(res, req, refused);
+    return;
+  }
   const finish = (out: HttpResponse): void => {
     if (out.stream === undefined) {
       hooks.refuse(res, req, out);

@@ -42,6 +42,19 @@ describe("WebSocket notifications (/notifications/ws)", () => {
     assert.notEqual(h.data.id, undefined);
   });
 
+  test("an upgrade whose target is over 4096 bytes is refused with 414 before the token is read", async () => {
+    const long = `${server.wsUrl}${PATH}?access_token=${server.token("ws-long")}&pad=${"p".repeat(4096)}`;
+    const refusal = await WsClient.open(long).then(
+      () => assert.fail("upgraded with a 4 KiB target"),
+      (e: { status: number; body: string }) => e,
+    );
+    assert.equal(refusal.status, 414);
+    assert.deepEqual(JSON.parse(refusal.body), {
+      message: "url: longer than 4096 bytes",
+      code: "URI_TOO_LONG",
+    });
+  });
+
   test("an upgrade without a valid token is refused with 401 and the JSON error body", async () => {
     const refusal = await WsClient.open(`${server.wsUrl}${PATH}`).then(
       () => assert.fail("upgraded without a token"),
