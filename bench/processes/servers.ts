@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serverEntry } from "../../src/cluster/worker-process.js";
 import { BENCH_JWT_SECRET } from "../workload/users.js";
@@ -16,6 +16,8 @@ export interface ServerUnderTest {
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 export const BENCH_CONFIG = here("../bench-config.yaml");
+/** The checkout these files are in. */
+export const REPO_ROOT = here("../..");
 export const PARTITIONS = 64;
 
 async function start(
@@ -77,19 +79,25 @@ export function startProfileFloor(tmp: string, redisUrl: string, bodyFile: strin
  * The real API (src/server.ts) with the bench rules, the bench Redis, a temp LOYALTY_DATA_DIR for the
  * embedded history, and no CLICKHOUSE_URL or ADMIN_API_KEY inherited from the caller's shell.
  */
-export function startApi(tmp: string, redisUrl: string): Promise<ServerUnderTest> {
+export function startApi(
+  tmp: string,
+  redisUrl: string,
+  build: { name: string; root: string } = { name: "api", root: REPO_ROOT },
+): Promise<ServerUnderTest> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     LOYALTY_CONFIG: BENCH_CONFIG,
     REDIS_URL: redisUrl,
     JWT_SECRET: BENCH_JWT_SECRET,
-    LOYALTY_DATA_DIR: join(tmp, "data"),
+    LOYALTY_DATA_DIR: join(tmp, build.name === "api" ? "data" : `data-${build.name}`),
     LOYALTY_PARTITIONS: String(PARTITIONS),
     LOG_LEVEL: "warn",
   };
   delete env.CLICKHOUSE_URL;
   delete env.ADMIN_API_KEY;
-  // Started as the launcher starts each API process: the same entry, loader and V8 flags as `npm start`.
+  // Started as the launcher starts each API process: the same entry, loader and V8 flags as `npm start`;
+  // another build (bench/ab.ts) from the same path under its own checkout.
   const { file, nodeArgs } = serverEntry();
-  return start("api", file, env, tmp, "/health/ready", false, nodeArgs);
+  const entry = join(build.root, relative(REPO_ROOT, file));
+  return start(build.name, entry, env, tmp, "/health/ready", false, nodeArgs);
 }
