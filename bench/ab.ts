@@ -14,7 +14,9 @@
  *
  * Redis starts with AOF everysec and the bench config, as in `npm run bench`; `--warm` seconds of POST
  * /action (through a third API process) first give profiles progress. With `--phase action` both builds apply
- * the same actions in turn, so users' state moves on under both alike.
+ * the same actions in turn, so users' state moves on under both alike. Both builds share that Redis, so
+ * a change to what is stored (keys, fields, stream entries) cannot be compared this way; Lua code can
+ * (each version is loaded under its own hash).
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, symlinkSync, unlinkSync } from "node:fs";
@@ -84,8 +86,9 @@ async function main(): Promise<void> {
       // the warm-up's actions is written by it, not by one of the two under test.
       const warmer = await startApi(tmp, redis.url, { name: "warm-up", root: REPO_ROOT });
       const files = list("warm", 3);
-      const w = await load({ port: warmer.port, files, connections: 64, seconds: warm, workers: 1 });
-      await warmer.stop();
+      const w = await load({ port: warmer.port, files, connections: 64, seconds: warm, workers: 1 }).finally(
+        () => warmer.stop(),
+      );
       console.log(`warm-up: ${w.completed} POST /action on ${users} users`);
     }
     const builds: { name: string; server: ServerUnderTest }[] = [];
