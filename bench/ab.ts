@@ -19,7 +19,7 @@
  * (each version is loaded under its own hash).
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, symlinkSync, unlinkSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, symlinkSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runAutocannon } from "./generators/autocannon.js";
@@ -67,10 +67,10 @@ async function main(): Promise<void> {
     throw new Error(`--base ${base}: git worktree add failed: ${stderr}\n${USAGE}`);
   }
   const modules = join(baseRoot, "node_modules");
-  symlinkSync(join(REPO_ROOT, "node_modules"), modules);
-  const commit = execFileSync("git", ["-C", baseRoot, "rev-parse", "--short", "HEAD"]).toString().trim();
   const stops: (() => Promise<unknown>)[] = [];
   try {
+    symlinkSync(join(REPO_ROOT, "node_modules"), modules);
+    const commit = execFileSync("git", ["-C", baseRoot, "rev-parse", "--short", "HEAD"]).toString().trim();
     const redis = await startBenchRedis(tmp);
     stops.push(() => redis.stop());
     const list = (name: string, seed: number, path?: string) =>
@@ -82,8 +82,8 @@ async function main(): Promise<void> {
         shape: path === undefined ? { kind: "action", idempotentShare: 0.1 } : { kind: "get", path },
       });
     if (warm > 0) {
-      // Through a third process of the new build, stopped before the measured ones start: the history of
-      // the warm-up's actions is written by it, not by one of the two under test.
+      // Through a third process of the new build, stopped before the measured ones start: it, not one of
+      // the two under test, ingests (most of) the warm-up's history.
       const warmer = await startApi(tmp, redis.url, { name: "warm-up", root: REPO_ROOT });
       const files = list("warm", 3);
       const w = await load({ port: warmer.port, files, connections: 64, seconds: warm, workers: 1 }).finally(
@@ -132,7 +132,7 @@ async function main(): Promise<void> {
     console.log(`main thread µs per request, median: new ${m("new")}, base ${m("base")}`);
   } finally {
     for (const stop of stops) await stop().catch(() => undefined);
-    unlinkSync(modules); // the link only, before git removes the worktree
+    if (existsSync(modules)) unlinkSync(modules); // the link only, before git removes the worktree
     git("worktree", "remove", "--force", baseRoot);
     rmSync(tmp, { recursive: true, force: true });
   }
