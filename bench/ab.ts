@@ -29,7 +29,7 @@ import { startCpuSample, waitForQuiet } from "./measure/cpu.js";
 import { median } from "./measure/percentiles.js";
 import { generatorOf, integerOption } from "./options.js";
 import { startBenchRedis } from "./processes/redis-server.js";
-import { REPO_ROOT, type ServerUnderTest, startApi } from "./processes/servers.js";
+import { REPO_ROOT, type ServerUnderTest, startApi, warmUpThroughApi } from "./processes/servers.js";
 import { buildRequestFiles } from "./workload/request-list.js";
 import { benchUserId } from "./workload/users.js";
 
@@ -82,13 +82,9 @@ async function main(): Promise<void> {
         shape: path === undefined ? { kind: "action", idempotentShare: 0.1 } : { kind: "get", path },
       });
     if (warm > 0) {
-      // Through a third process of the new build, stopped before the measured ones start: it, not one of
-      // the two under test, ingests (most of) the warm-up's history.
-      const warmer = await startApi(tmp, redis.url, { name: "warm-up", root: REPO_ROOT });
-      const files = list("warm", 3);
-      const w = await load({ port: warmer.port, files, connections: 64, seconds: warm, workers: 1 }).finally(
-        () => warmer.stop(),
-      );
+      // Through a third process of the new build: it, not one of the two under test, ingests (most of) the
+      // warm-up's history.
+      const w = await warmUpThroughApi(tmp, redis.url, warm, list("warm", 3), load);
       console.log(`warm-up: ${w.completed} POST /action on ${users} users`);
     }
     const builds: { name: string; server: ServerUnderTest }[] = [];

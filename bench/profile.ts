@@ -19,7 +19,7 @@ import type { LoadSpec } from "./generators/load-result.js";
 import { runWrk } from "./generators/wrk.js";
 import { freePort, startChild, stopChild, waitForHttp } from "./processes/child.js";
 import { startBenchRedis } from "./processes/redis-server.js";
-import { BENCH_CONFIG, PARTITIONS, startApi } from "./processes/servers.js";
+import { BENCH_CONFIG, PARTITIONS, warmUpThroughApi } from "./processes/servers.js";
 import { buildRequestFiles } from "./workload/request-list.js";
 import { BENCH_JWT_SECRET, benchUserId } from "./workload/users.js";
 
@@ -103,18 +103,10 @@ function requestList(tmp: string, phase: string, seed: number) {
   });
 }
 
-/** POST /action for `seconds` through an API that is not profiled (same Redis and history directory). */
+/** POST /action for `seconds` through an API that is not profiled (same Redis). */
 async function warmUp(tmp: string, redisUrl: string, seconds: number): Promise<void> {
-  const api = await startApi(tmp, redisUrl);
-  const result = await load({
-    port: api.port,
-    files: requestList(tmp, "action", 3),
-    connections: 64,
-    seconds,
-    workers: 1,
-  });
+  const result = await warmUpThroughApi(tmp, redisUrl, seconds, requestList(tmp, "action", 3), load);
   console.log(`warm-up: ${result.completed} actions (${Math.round(result.rps)} req/s)`);
-  await api.stop();
 }
 
 function usec(line: string): number {

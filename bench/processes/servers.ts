@@ -1,6 +1,8 @@
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serverEntry } from "../../src/cluster/worker-process.js";
+import type { Generator, LoadResult } from "../generators/load-result.js";
+import type { RequestFiles } from "../workload/request-list.js";
 import { BENCH_JWT_SECRET } from "../workload/users.js";
 import { type Child, freePort, startChild, startTsChild, stopChild, waitForHttp } from "./child.js";
 
@@ -100,4 +102,24 @@ export function startApi(
   const { file, nodeArgs } = serverEntry();
   const entry = join(build.root, relative(REPO_ROOT, file));
   return start(build.name, entry, env, tmp, "/health/ready", false, nodeArgs);
+}
+
+/**
+ * `seconds` of the POST list `files` through an API process of its own, stopped afterwards: profiles get
+ * progress, and the processes measured next start fresh, without that load's JIT state or history backlog
+ * (`npm run bench:profile`, `npm run bench:ab`).
+ */
+export async function warmUpThroughApi(
+  tmp: string,
+  redisUrl: string,
+  seconds: number,
+  files: RequestFiles,
+  load: Generator,
+): Promise<LoadResult> {
+  const api = await startApi(tmp, redisUrl, { name: "warm-up", root: REPO_ROOT });
+  try {
+    return await load({ port: api.port, files, connections: 64, seconds, workers: 1 });
+  } finally {
+    await api.stop();
+  }
 }
