@@ -9,7 +9,7 @@
 -- The field a distinct or streak mission keeps beside its progress (the value seen; the last period), or nil.
 local function extraField(m, value)
   local ty = m[2]
-  if ty == "distinct" then return "x:" .. m[1] .. "|" .. value end
+  if ty == "distinct" then return m.xf .. value end
   if ty == "streak" then return m.sf end
   return nil
 end

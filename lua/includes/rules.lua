@@ -47,8 +47,9 @@ local function rulesTable(i)
 end
 
 -- A challenge fragment by ARGV index. Built once when it is decoded: a missionId → position index, and
--- the profile field names of the challenge (c.cf = "c:<id>") and of each mission (m.df, m.pf, m.sf =
--- "d:", "p:", "s:" .. missionId), so a call that reads or writes them concatenates nothing.
+-- the profile field names of the challenge (c.cf = "c:<key>") and of each mission (m.df, m.pf, m.sf =
+-- "d:", "p:", "s:" .. key; m.xf = "x:<key>|", a distinct mission's prefix), so a call that reads or writes
+-- them concatenates nothing. The keys are shipped in the fragment (src/domain/rules/field-keys.ts).
 local function challengeRules(fi)
   local c = decoded[fi]
   if c == nil then
@@ -56,10 +57,11 @@ local function challengeRules(fi)
     local pos = {}
     for ix, m in ipairs(c[5]) do
       pos[m[1]] = ix
-      m.df, m.pf, m.sf = "d:" .. m[1], "p:" .. m[1], "s:" .. m[1]
+      local key = m[7]
+      m.df, m.pf, m.sf, m.xf = "d:" .. key, "p:" .. key, "s:" .. key, "x:" .. key .. "|"
     end
     c.pos = pos
-    c.cf = "c:" .. c[1]
+    c.cf = "c:" .. c[8]
     decoded[fi] = c
   end
   return c

@@ -1,4 +1,5 @@
 import type { CompiledRules } from "../domain/rules/compiled.js";
+import { challengeField, missionDoneField, missionProgressField } from "../domain/rules/field-keys.js";
 import type { EngineScripts, RedisClient } from "../redis/engine-scripts.js";
 import { userKeys } from "../redis/keys.js";
 import type { ProfileView } from "./ports.js";
@@ -53,13 +54,13 @@ export function profileView(rules: CompiledRules, h: Record<string, string>): Pr
     const missionsCompleted: string[] = [];
     const progress: Record<string, number> = {};
     for (const m of c.missions) {
-      const done = h[`d:${m.id}`] !== undefined;
+      const done = h[missionDoneField(m.id)] !== undefined;
       if (done) missionsCompleted.push(m.id);
       if (m.type === "metric")
         progress[m.id] = done ? m.target : Math.min(metrics[m.metricId!] ?? 0, m.target);
-      else progress[m.id] = Number(h[`p:${m.id}`] ?? 0);
+      else progress[m.id] = Number(h[missionProgressField(m.id)] ?? 0);
     }
-    challenges[c.id] = { isCompleted: h[`c:${c.id}`] !== undefined, missionsCompleted, progress };
+    challenges[c.id] = { isCompleted: h[challengeField(c.id)] !== undefined, missionsCompleted, progress };
   }
   return { metrics, inventory, challenges };
 }

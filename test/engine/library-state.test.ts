@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
+import { missionProgressField } from "../../src/domain/rules/field-keys.js";
 import { type ApplyActionArgs, applyActionArgv, type RedisClient } from "../../src/redis/engine-scripts.js";
 import { userKeys } from "../../src/redis/keys.js";
 import { loadLuaFunction } from "../../src/redis/lua-source.js";
@@ -90,7 +91,9 @@ describe("the engine library's per-call state does not outlive a call", { skip: 
 
     const next = args("ls-d", JSON.stringify([fragment("minutes"), 1, 5]));
     assert.deepEqual(await fcall(next, false), [0, "[]", ""]);
-    assert.deepEqual(await redis.hgetall(next.keys.profile), { "p:hundred-minutes": "5" });
+    assert.deepEqual(await redis.hgetall(next.keys.profile), {
+      [missionProgressField("hundred-minutes")]: "5",
+    });
     assert.equal(await redis.exists(broken.keys.profile), 0);
   });
 

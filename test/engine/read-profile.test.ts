@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { loadRulesFile } from "../../src/config/load-rules.js";
+import {
+  challengeField,
+  missionDistinctField,
+  missionDoneField,
+  missionProgressField,
+  missionStreakField,
+} from "../../src/domain/rules/field-keys.js";
 import { EngineScripts, type RedisClient } from "../../src/redis/engine-scripts.js";
 import { userKeys } from "../../src/redis/keys.js";
 import { ProfileService, profileView } from "../../src/services/profile-service.js";
@@ -59,7 +66,7 @@ describe("lua/read-profile.lua: a profile hash as one string", () => {
     // Split at NUL, the field name would read as a value of 12345 for the metric.
     await redis.hset(key, {
       [`m:${metric}`]: "3",
-      [`x:${mission}|v\u0000a\u0000m:${metric}\u000012345`]: "1",
+      [missionDistinctField(mission, `v\u0000a\u0000m:${metric}\u000012345`)]: "1",
     });
     assert.equal(rules.profileJson.fromText(await scripts.readProfileText(key)), undefined);
     const json = await profiles.json(rules, "rp-nul");
@@ -77,12 +84,12 @@ describe("lua/read-profile.lua: a profile hash as one string", () => {
       for (const s of rules.config.inventory)
         if (rng.chance(0.5)) h[`i:${s.id}`] = s.items.map((i) => i.id).join("\n");
       for (const c of rules.config.challenges) {
-        if (rng.chance(0.2)) h[`c:${c.id}`] = "1";
+        if (rng.chance(0.2)) h[challengeField(c.id)] = "1";
         for (const m of c.missions) {
-          if (rng.chance(0.3)) h[`d:${m.id}`] = "1";
-          if (rng.chance(0.6)) h[`p:${m.id}`] = String(rng.int(40));
-          if (rng.chance(0.2)) h[`x:${m.id}|v${rng.int(9)}`] = "1";
-          if (rng.chance(0.1)) h[`s:${m.id}`] = String(20_000 + rng.int(50));
+          if (rng.chance(0.3)) h[missionDoneField(m.id)] = "1";
+          if (rng.chance(0.6)) h[missionProgressField(m.id)] = String(rng.int(40));
+          if (rng.chance(0.2)) h[missionDistinctField(m.id, `v${rng.int(9)}`)] = "1";
+          if (rng.chance(0.1)) h[missionStreakField(m.id)] = String(20_000 + rng.int(50));
         }
       }
       await redis.hset(key, h);

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { missionProgressField } from "../../src/domain/rules/field-keys.js";
 import { engineCalls } from "../../src/observability/engine-counts.js";
 import { mastersOf } from "../../src/redis/cluster-nodes.js";
 import { partitionOf, userKeys } from "../../src/redis/keys.js";
@@ -118,7 +119,11 @@ describe("the per-partition copy of an action's rules block (lua/apply-action.lu
       assert.deepEqual(res.body.data.transactions, [], "progress only");
     };
     const progress = (userId: string) =>
-      s.redis.hmget(userKeys(userId, PARTITIONS).profile, "p:swipe-3", "p:swipe-5");
+      s.redis.hmget(
+        userKeys(userId, PARTITIONS).profile,
+        missionProgressField("swipe-3"),
+        missionProgressField("swipe-5"),
+      );
 
     // Nothing decoded (the library was just loaded again) and no copy: the call asks for the block once.
     await forget();

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { fieldKey } from "./field-keys.js";
 import type { NotificationDef, RewardDef, RulesConfig } from "./types.js";
 
 /** ARGV index where the rules block starts in every engine script (ARGV[1..7] are per call). */
@@ -17,7 +18,8 @@ export const RULES_ARGV = 8;
  *   ARGV[11] I   setId → 1 when exclusive, 0 otherwise
  *   ARGV[12] CP  couponId → [type, code ("" for unique), noteArgv|0]
  *   then one fragment per challenge: [challengeId, sequential 0|1, rewards, noteArgv|0, missions,
- *        from|false, to|false], a mission being [missionId, type, target, globalOrder, noteArgv|0, metricId|""]
+ *        from|false, to|false, fieldKey], a mission being [missionId, type, target, globalOrder, noteArgv|0,
+ *        metricId|"", fieldKey] (the key names the profile fields, field-keys.ts)
  *   then the notes: `"display":…,"title":…,"message":…` JSON snippets.
  * A reward is ["m", metricId, qty] | ["i", setId, itemId] | ["c", couponId]. A note exists only when the
  * display is not "none".
@@ -59,9 +61,11 @@ export function buildEngineTables(config: RulesConfig, only?: ReadonlySet<string
         order.get(m.id),
         notes.add(m.notification),
         m.metricId ?? "",
+        fieldKey(m.id),
       ]),
       ch.time?.from ?? false,
       ch.time?.to ?? false,
+      fieldKey(ch.id),
     ]),
   );
   const coupons = Object.fromEntries(

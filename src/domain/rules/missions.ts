@@ -1,3 +1,4 @@
+import { fieldKey } from "./field-keys.js";
 import { type KnownIds, uniqueIds } from "./references.js";
 import type { ChallengeDef, MissionDef, RewardDef } from "./types.js";
 import { checkWhere } from "./where-check.js";
@@ -23,6 +24,33 @@ export function checkChallenges(
     c.rewards.forEach((r, k) => {
       checkReward(r, `${path}.rewards[${k}]`, known, errors);
     });
+  });
+  distinctFieldKeys(challenges, errors);
+}
+
+/**
+ * Profile fields are named by a 60-bit key of the id (field-keys.ts). Two different ids of one kind with
+ * the same key would share progress; at 60 bits no real config meets this, but it is refused, not trusted.
+ * `keyOf` is for tests, which need keys short enough to collide.
+ */
+export function distinctFieldKeys(
+  challenges: readonly ChallengeDef[],
+  errors: string[],
+  keyOf: (id: string) => string = fieldKey,
+): void {
+  const clash = (list: readonly { id: string }[], path: (i: number) => string, owners: Map<string, string>) =>
+    list.forEach((item, i) => {
+      const key = keyOf(item.id);
+      const owner = owners.get(key);
+      if (owner === undefined) owners.set(key, item.id);
+      else if (owner !== item.id) {
+        errors.push(`${path(i)}.id: "${item.id}" has the same profile field key as "${owner}", rename one`);
+      }
+    });
+  clash(challenges, (i) => `challenges[${i}]`, new Map());
+  const missionOwners = new Map<string, string>();
+  challenges.forEach((c, i) => {
+    clash(c.missions, (j) => `challenges[${i}].missions[${j}]`, missionOwners);
   });
 }
 

@@ -1,3 +1,4 @@
+import { challengeField, missionDoneField, missionProgressField } from "./field-keys.js";
 import type { ChallengeDef, MissionDef, RulesConfig } from "./types.js";
 
 type Hash = Readonly<Record<string, string>>;
@@ -128,7 +129,8 @@ function nameFinder(names: readonly string[]): (text: string, at: number, end: n
 
 /**
  * An int32 from the length of `s.slice(at, end)` and five of its characters: both ends, the third and
- * the middle (config ids such as UUIDs or "watch-10" differ at an end or in the middle). For a slice
+ * the middle (challenge and mission fields end in a random key, field-keys.ts; metric and inventory ids
+ * such as "xp" or "badges-2024" differ at an end or in the middle). For a slice
  * shorter than 3 some positions fall outside it; such names never pass the length check.
  */
 function sampleKey(s: string, at: number, end: number): number {
@@ -187,7 +189,7 @@ function compileChallenge(
   metricIndex: ReadonlyMap<string, number>,
   slot: (field: string) => number,
 ): ChallengeSlot {
-  const completedSlot = slot(`c:${c.id}`);
+  const completedSlot = slot(challengeField(c.id));
   const missions = c.missions.map((m) => compileMission(m, metricIndex, slot));
   const compiled: ChallengeSlot = {
     key,
@@ -213,8 +215,8 @@ function compileMission(
   if (index === undefined) throw new Error(`mission ${m.id}: unknown metric "${m.metricId}"`);
   return {
     idJson: JSON.stringify(m.id),
-    doneSlot: slot(`d:${m.id}`),
-    progressSlot: slot(`p:${m.id}`),
+    doneSlot: slot(missionDoneField(m.id)),
+    progressSlot: slot(missionProgressField(m.id)),
     metricIndex: index,
     target: m.target,
     targetJson: jsonNumber(m.target),

@@ -3,6 +3,11 @@ import { describe, test } from "node:test";
 import { loadRulesFile } from "../../../src/config/load-rules.js";
 import { compileRules } from "../../../src/domain/rules/compile.js";
 import type { CompiledRules } from "../../../src/domain/rules/compiled.js";
+import {
+  challengeField,
+  missionDoneField,
+  missionProgressField,
+} from "../../../src/domain/rules/field-keys.js";
 import { compileProfileJson } from "../../../src/domain/rules/profile-json.js";
 import { profileView } from "../../../src/services/profile-service.js";
 import { Rng } from "../../fuzz/rng.js";
@@ -72,10 +77,13 @@ function randomHash(rules: CompiledRules, rng: Rng): Record<string, string> {
     h[`i:${s.id}`] = items.join("\n");
   }
   for (const c of rules.config.challenges) {
-    if (rng.chance(0.2)) h[`c:${c.id}`] = rng.pick(["1", "", "0"]);
+    if (rng.chance(0.2)) h[challengeField(c.id)] = rng.pick(["1", "", "0"]);
+    // Fields named by the id itself (what commits before the field keys wrote) are junk to the view.
+    if (rng.chance(0.1)) h[`c:${c.id}`] = "1";
     for (const m of c.missions) {
-      if (rng.chance(0.3)) h[`d:${m.id}`] = rng.pick(["1", ""]);
-      if (rng.chance(0.5)) h[`p:${m.id}`] = num();
+      if (rng.chance(0.3)) h[missionDoneField(m.id)] = rng.pick(["1", ""]);
+      if (rng.chance(0.5)) h[missionProgressField(m.id)] = num();
+      if (rng.chance(0.1)) h[`p:${m.id}`] = num();
     }
   }
   if (rng.chance(0.3)) h["cp:summer-10"] = "SUMMER10";
@@ -105,8 +113,8 @@ function shownFields(rules: CompiledRules): string[] {
     ...c.metrics.map((m) => `m:${m.id}`),
     ...c.inventory.map((s) => `i:${s.id}`),
     ...c.challenges.flatMap((ch) => [
-      `c:${ch.id}`,
-      ...ch.missions.flatMap((m) => [`d:${m.id}`, `p:${m.id}`]),
+      challengeField(ch.id),
+      ...ch.missions.flatMap((m) => [missionDoneField(m.id), missionProgressField(m.id)]),
     ]),
   ];
 }

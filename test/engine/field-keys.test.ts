@@ -1,0 +1,63 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { actionBody, seededRandom } from "../../bench/workload/action-mix.js";
+import { loadRulesFile } from "../../src/config/load-rules.js";
+import { fieldKey } from "../../src/domain/rules/field-keys.js";
+import { userKeys } from "../../src/redis/keys.js";
+import { call, startTestServer, type TestServer } from "../support/server.js";
+
+const PARTITIONS = 8;
+const DAY = 86_400_000;
+
+describe("profile fields are named by field keys, not ids (real engine, bench config with UUID ids)", () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startTestServer({ rules: loadRulesFile("bench/bench-config.yaml"), partitions: PARTITIONS });
+  });
+  after(() => s.close());
+
+  test("what the engine writes holds no challenge or mission id, and GET /profile reads it back", async () => {
+    const user = "fk-engaged";
+    const rng = seededRandom(7);
+    // ~30% of the bench mix advances missions; two days so the streak missions store a period.
+    for (let i = 0; i < 160; i++) {
+      if (i === 80) s.clock.now += DAY;
+      const res = await call(s, "POST", "/api/loyalty/action", {
+        token: s.token(user),
+        rawBody: actionBody(rng),
+        headers: { "content-type": "application/json" },
+      });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+    }
+    const hash = await s.redis.hgetall(userKeys(user, PARTITIONS).profile);
+    const { challenges } = s.rules.config;
+    const ids = challenges.flatMap((c) => [c.id, ...c.missions.map((m) => m.id)]);
+    const challengeKeys = new Set(challenges.map((c) => fieldKey(c.id)));
+    const missionKeys = new Set(challenges.flatMap((c) => c.missions.map((m) => fieldKey(m.id))));
+    const byPrefix = new Map<string, number>();
+    for (const field of Object.keys(hash)) {
+      for (const id of ids) assert.ok(!field.includes(id), `${field} holds the id ${id}`);
+      const [prefix, rest] = [field.slice(0, 2), field.slice(2)];
+      byPrefix.set(prefix, (byPrefix.get(prefix) ?? 0) + 1);
+      if (prefix === "c:") assert.ok(challengeKeys.has(rest), field);
+      if (prefix === "d:" || prefix === "p:" || prefix === "s:") assert.ok(missionKeys.has(rest), field);
+      if (prefix === "x:") assert.ok(missionKeys.has(rest.slice(0, rest.indexOf("|"))), field);
+    }
+    for (const prefix of ["c:", "d:", "p:", "s:", "x:"])
+      assert.ok(byPrefix.has(prefix), `some ${prefix} field`);
+
+    // The view reads the same names: its completions and progress are what the hash holds.
+    const profile = (await call(s, "GET", "/api/loyalty/profile", { token: s.token(user) })).body.data;
+    for (const c of challenges) {
+      assert.equal(profile.challenges[c.id].isCompleted, hash[`c:${fieldKey(c.id)}`] === "1", c.id);
+      for (const m of c.missions) {
+        const stored = hash[`p:${fieldKey(m.id)}`];
+        if (m.type !== "metric" && stored !== undefined && hash[`d:${fieldKey(m.id)}`] === undefined) {
+          assert.equal(profile.challenges[c.id].progress[m.id], Number(stored), m.id);
+        }
+      }
+    }
+    const bytes = Number(await s.redis.call("MEMORY", "USAGE", userKeys(user, PARTITIONS).profile));
+    console.log(`# ${Object.keys(hash).length} fields, MEMORY USAGE ${bytes} bytes`);
+  });
+});
