@@ -38,6 +38,22 @@ local function seedFields(fields, values, n)
   end
 end
 
+-- Deletes, at flush time, every field whose name starts with `prefix` (no glob characters in it): the
+-- stored ones, found with HSCAN, and those set earlier in this call, which are only in the cache.
+local function dropFieldsWithPrefix(prefix)
+  local cursor = "0"
+  repeat
+    local page = redis.call("HSCAN", profileKey, cursor, "MATCH", prefix .. "*", "COUNT", 1000)
+    cursor = page[1]
+    local found = page[2]
+    for i = 1, #found, 2 do setField(found[i], false) end
+  until cursor == "0"
+  local n = #prefix
+  for _, f in ipairs(dirtyList) do
+    if string.sub(f, 1, n) == prefix then fieldCache[f] = false end
+  end
+end
+
 local function flushProfile()
   local sets, dels = {}, {}
   for _, f in ipairs(dirtyList) do

@@ -27,6 +27,11 @@ end
 
 local function completeMission(m, fi)
   setField(m.df, "1")
+  -- Nothing reads a done mission's extra fields again (advanceMission and the progress-only pass skip done
+  -- missions), and a distinct mission keeps one per value seen: an engaged user's largest dead weight.
+  local ty = m[2]
+  if ty == "distinct" then dropFieldsWithPrefix(m.xf)
+  elseif ty == "streak" then setField(m.sf, false) end
   local c = challengeRules(fi)
   local tx = openTx("missionCompleted", c[1])
   tx.mid = m[1]

@@ -16,7 +16,7 @@ describe("profile fields are named by field keys, not ids (real engine, bench co
   });
   after(() => s.close());
 
-  test("what the engine writes holds no challenge or mission id, and GET /profile reads it back", async () => {
+  test("what the engine writes holds no challenge or mission id, drops a done mission's extra fields, and GET /profile reads it back", async () => {
     const user = "fk-engaged";
     const rng = seededRandom(7);
     // ~30% of the bench mix advances missions; two days so the streak missions store a period.
@@ -45,6 +45,23 @@ describe("profile fields are named by field keys, not ids (real engine, bench co
     }
     for (const prefix of ["c:", "d:", "p:", "s:", "x:"])
       assert.ok(byPrefix.has(prefix), `some ${prefix} field`);
+
+    // A done mission's extra fields are deleted when it completes; an undone one keeps them.
+    const missions = challenges.flatMap((c) => c.missions);
+    const kept = (m: (typeof missions)[number]) =>
+      Object.keys(hash).filter((f) => f === `s:${fieldKey(m.id)}` || f.startsWith(`x:${fieldKey(m.id)}|`))
+        .length;
+    const done = missions.filter((m) => hash[`d:${fieldKey(m.id)}`] !== undefined);
+    assert.ok(
+      done.some((m) => m.type === "distinct"),
+      "the sequence completes a distinct mission",
+    );
+    for (const m of done) assert.equal(kept(m), 0, `${m.id} (${m.type}) is done`);
+    const open = missions.filter((m) => !done.includes(m) && (m.type === "distinct" || m.type === "streak"));
+    assert.ok(
+      open.some((m) => kept(m) > 0),
+      "undone distinct and streak missions keep theirs",
+    );
 
     // The view reads the same names: its completions and progress are what the hash holds.
     const profile = (await call(s, "GET", "/api/loyalty/profile", { token: s.token(user) })).body.data;

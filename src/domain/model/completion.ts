@@ -19,6 +19,9 @@ export function sequentialAllows(state: UserState, ref: MissionRef): boolean {
 /** Completes a mission once: its `missionCompleted` transaction, then the challenge check. */
 export function completeMission(run: ActionRun, ref: MissionRef): void {
   run.state.completedMissions.add(ref.def.id);
+  // A done mission never reads these again; the engine deletes their fields (docs/engine.md).
+  run.state.distinctSeen.delete(ref.def.id);
+  run.state.streakLast.delete(ref.def.id);
   run.touchedChallenges.add(ref.challenge.id);
   const subject = { challengeId: ref.challenge.id, missionId: ref.def.id };
   run.transactions.push(openTransaction(run.state, run.now, "missionCompleted", subject));
