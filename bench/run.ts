@@ -19,7 +19,7 @@ import {
   waitForIngestionDrain,
 } from "./measure/ingestion-lag.js";
 import { median } from "./measure/percentiles.js";
-import { countProfiles, meanProfileBytes, usedMemory } from "./measure/redis-memory.js";
+import { countProfiles, profileHashSizes, usedMemory } from "./measure/redis-memory.js";
 import { readOptions } from "./options.js";
 import {
   generatorsOf,
@@ -135,12 +135,15 @@ try {
 
   const profiles = await countProfiles(redis.client);
   const memoryAfter = await usedMemory(redis.client);
+  const hashes = await profileHashSizes(redis.client);
   const memory: Record<string, number> = {
     usedBeforeBytes: memoryBefore,
     usedAfterBytes: memoryAfter,
     profiles,
     perUserBytes: (memoryAfter - memoryBefore) / Math.max(1, profiles),
-    profileHashBytes: await meanProfileBytes(redis.client),
+    profileHashBytes: hashes.mean,
+    profileHashP90Bytes: hashes.p90,
+    profileHashMaxBytes: hashes.max,
   };
   notes.push(
     "perUserBytes = used_memory delta over the API phases / users with a profile; it includes partition streams, notifications and idempotency keys",

@@ -90,11 +90,14 @@ export const TARGETS: readonly Judge[] = [
     // The issue's wording: "Redis memory <= 1 KB for a typical profile" (MEMORY USAGE of sampled profile
     // hashes). The per-user figure with streams, notifications and idempotency keys is shown beside it.
     const profile = r.memory.profileHashBytes;
+    // Runs before 2026-11-28 recorded the mean only.
+    const p90 = r.memory.profileHashP90Bytes;
+    const spread = p90 === undefined ? "" : `, p90 ${p90} B, largest ${r.memory.profileHashMaxBytes} B`;
     return [
       verdict(
         "Redis memory <= 1 KB for a typical profile",
         profile === undefined ? undefined : profile <= 1024,
-        `${Math.round(profile)} B per profile hash (${Math.round(r.memory.perUserBytes)} B/user with streams, notifications, keys)`,
+        `${Math.round(profile)} B per profile hash${spread} (${Math.round(r.memory.perUserBytes)} B/user with streams, notifications, keys)`,
       ),
     ];
   },

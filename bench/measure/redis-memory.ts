@@ -18,16 +18,28 @@ export async function countProfiles(redis: Redis, userPattern = "*"): Promise<nu
   return count;
 }
 
+/** `MEMORY USAGE` of sampled profile hashes: the mean (what bench:check judges), p90 and the largest. */
+export interface ProfileHashSizes {
+  readonly mean: number;
+  readonly p90: number;
+  readonly max: number;
+}
+
 /**
- * Mean `MEMORY USAGE` of up to `max` profile hashes: the profile alone, without the transactions still
- * waiting in the partition streams or notifications, which the used_memory delta includes.
+ * `MEMORY USAGE` of up to `max` profile hashes: the profile alone, without the transactions still waiting
+ * in the partition streams or notifications, which the used_memory delta includes. The p90 and the largest
+ * show the users with the most progress, which the mean of a short run's mostly young users hides.
  */
-export async function meanProfileBytes(redis: Redis, max = 500): Promise<number> {
+export async function profileHashSizes(redis: Redis, max = 500): Promise<ProfileHashSizes> {
   const [, keys] = await redis.scan("0", "MATCH", "ly:*:u:*", "COUNT", max * 4);
   const sample = keys.slice(0, max);
-  if (sample.length === 0) return 0;
+  if (sample.length === 0) return { mean: 0, p90: 0, max: 0 };
   const pipe = redis.pipeline();
   for (const key of sample) pipe.call("MEMORY", "USAGE", key, "SAMPLES", "0");
-  const sizes = (await pipe.exec())!.map(([, bytes]) => Number(bytes));
-  return sizes.reduce((a, b) => a + b, 0) / sizes.length;
+  const sizes = (await pipe.exec())!.map(([, bytes]) => Number(bytes)).sort((a, b) => a - b);
+  return {
+    mean: sizes.reduce((a, b) => a + b, 0) / sizes.length,
+    p90: sizes[Math.floor(0.9 * (sizes.length - 1))],
+    max: sizes[sizes.length - 1],
+  };
 }

@@ -85,6 +85,31 @@ test("bench:check judges the median over rounds, and names every round", () => {
   assert.match(p99.measured, /^11 ms \(rounds 9, 13, 11\) \(skeleton \(b\), saturated too: 3 ms\)$/);
 });
 
+test("the memory verdict judges the mean profile hash and shows its p90 and largest when recorded", () => {
+  const results = { phases: withRatios(phases), scale: undefined } as unknown as BenchResults;
+  const memoryVerdict = (memory: Record<string, number>) =>
+    evaluateTargets({
+      ...results,
+      memory,
+      ingestion: { skipped: "not measured" },
+      audit: { pass: true, profiles: 1, transactions: 1 } as BenchResults["audit"],
+    }).find((v) => v.target.startsWith("Redis memory"))!;
+  const now = memoryVerdict({
+    profileHashBytes: 314.5,
+    profileHashP90Bytes: 584,
+    profileHashMaxBytes: 1352,
+    perUserBytes: 1187,
+  });
+  assert.equal(now.status, "PASS");
+  assert.equal(
+    now.measured,
+    "315 B per profile hash, p90 584 B, largest 1352 B (1187 B/user with streams, notifications, keys)",
+  );
+  const older = memoryVerdict({ profileHashBytes: 1100, perUserBytes: 1500 });
+  assert.equal(older.status, "FAIL");
+  assert.equal(older.measured, "1100 B per profile hash (1500 B/user with streams, notifications, keys)");
+});
+
 test("median: odd, even, and undefined values left out", () => {
   assert.equal(median([3, 1, 2]), 2);
   assert.equal(median([4, 1, undefined, 3, 2]), 2.5);
