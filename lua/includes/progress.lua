@@ -25,10 +25,16 @@ local function checkChallenge(fi)
   grantRewards(tx, c)
 end
 
-local function completeMission(m, fi)
-  setField(m.df, "1")
-  -- Nothing reads a done mission's extra fields again (advanceMission and the progress-only pass skip done
-  -- missions), and a distinct mission keeps one per value seen: an engaged user's largest dead weight.
+-- p: the final progress of an action mission, nil for a metric mission.
+local function completeMission(m, fi, p)
+  -- The done flag of an action mission holds its final progress, which GET /profile shows, so its progress
+  -- field goes; a metric mission's is "1". Nothing reads a done mission's extra fields again either
+  -- (advanceMission and the progress-only pass skip done missions), and a distinct mission keeps one per
+  -- value seen: an engaged user's largest dead weight.
+  if p == nil then setField(m.df, "1") else
+    setField(m.df, p)
+    setField(m.pf, false)
+  end
   local ty = m[2]
   if ty == "distinct" then dropFieldsWithPrefix(m.xf)
   elseif ty == "streak" then setField(m.sf, false) end
@@ -51,7 +57,7 @@ local function advanceMission(e)
   local p, changed = nextProgress(m, e[2])
   if changed then setField(m.pf, p) end
   -- Checked even when p did not move: a config change may have lowered the target below it.
-  if p >= m[3] then completeMission(m, e[3]) end
+  if p >= m[3] then completeMission(m, e[3], p) end
 end
 
 -- Metric missions to evaluate this round, as {missionId, fragmentArgv, order}, in config order.

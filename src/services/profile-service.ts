@@ -54,11 +54,12 @@ export function profileView(rules: CompiledRules, h: Record<string, string>): Pr
     const missionsCompleted: string[] = [];
     const progress: Record<string, number> = {};
     for (const m of c.missions) {
-      const done = h[missionDoneField(m.id)] !== undefined;
+      const doneValue = h[missionDoneField(m.id)];
+      const done = doneValue !== undefined;
       if (done) missionsCompleted.push(m.id);
       if (m.type === "metric")
         progress[m.id] = done ? m.target : Math.min(metrics[m.metricId!] ?? 0, m.target);
-      else progress[m.id] = Number(h[missionProgressField(m.id)] ?? 0);
+      else progress[m.id] = Number((done ? doneValue : h[missionProgressField(m.id)]) ?? 0);
     }
     challenges[c.id] = { isCompleted: h[challengeField(c.id)] !== undefined, missionsCompleted, progress };
   }

@@ -16,7 +16,7 @@ describe("profile fields are named by field keys, not ids (real engine, bench co
   });
   after(() => s.close());
 
-  test("what the engine writes holds no challenge or mission id, drops a done mission's extra fields, and GET /profile reads it back", async () => {
+  test("what the engine writes holds no challenge or mission id, drops a done mission's progress and extra fields, and GET /profile reads it back", async () => {
     const user = "fk-engaged";
     const rng = seededRandom(7);
     // ~30% of the bench mix advances missions; two days so the streak missions store a period.
@@ -46,11 +46,13 @@ describe("profile fields are named by field keys, not ids (real engine, bench co
     for (const prefix of ["c:", "d:", "p:", "s:", "x:"])
       assert.ok(byPrefix.has(prefix), `some ${prefix} field`);
 
-    // A done mission's extra fields are deleted when it completes; an undone one keeps them.
+    // A done mission's progress and extra fields are deleted when it completes; an undone one keeps them.
     const missions = challenges.flatMap((c) => c.missions);
     const kept = (m: (typeof missions)[number]) =>
-      Object.keys(hash).filter((f) => f === `s:${fieldKey(m.id)}` || f.startsWith(`x:${fieldKey(m.id)}|`))
-        .length;
+      Object.keys(hash).filter(
+        (f) =>
+          f === `s:${fieldKey(m.id)}` || f === `p:${fieldKey(m.id)}` || f.startsWith(`x:${fieldKey(m.id)}|`),
+      ).length;
     const done = missions.filter((m) => hash[`d:${fieldKey(m.id)}`] !== undefined);
     assert.ok(
       done.some((m) => m.type === "distinct"),
@@ -73,7 +75,10 @@ describe("profile fields are named by field keys, not ids (real engine, bench co
       assert.deepEqual(shown.missionsCompleted, doneIds, c.id);
       for (const m of c.missions) {
         if (m.type === "metric") continue;
-        assert.equal(shown.progress[m.id], Number(hash[`p:${fieldKey(m.id)}`] ?? 0), m.id);
+        // A done mission's final progress is its done flag's value; an undone one's is in p:.
+        const done = hash[`d:${fieldKey(m.id)}`];
+        assert.equal(shown.progress[m.id], Number(done ?? hash[`p:${fieldKey(m.id)}`] ?? 0), m.id);
+        if (done !== undefined) assert.ok(Number(done) >= m.target, `${m.id}: final progress ${done}`);
         if (shown.progress[m.id] > 0) progressShown++;
       }
     }

@@ -30,10 +30,10 @@ export function fieldKey(id: string): string {
 /** `c:<key>`: "1" once the challenge is complete. */
 export const challengeField = (challengeId: string): string => `c:${fieldKey(challengeId)}`;
 
-/** `d:<key>`: "1" once the mission is complete. */
+/** `d:<key>`: once the mission is complete, its final progress (a metric mission: "1"). */
 export const missionDoneField = (missionId: string): string => `d:${fieldKey(missionId)}`;
 
-/** `p:<key>`: the mission's stored progress. */
+/** `p:<key>`: an undone mission's progress (deleted when it completes). */
 export const missionProgressField = (missionId: string): string => `p:${fieldKey(missionId)}`;
 
 /** `s:<key>`: a streak mission's last period index. */

@@ -157,7 +157,7 @@ interface Keyed {
 interface MissionSlot {
   /** The id as a JSON string, for missionsCompleted. */
   readonly idJson: string;
-  /** Slots of the mission's `d:` (complete) and `p:` (stored progress) fields. */
+  /** Slots of the mission's `d:` (complete, holding the final progress) and `p:` (progress) fields. */
   readonly doneSlot: number;
   readonly progressSlot: number;
   /** Metric missions: position of their metric in config order; -1 for missions with stored progress. */
@@ -251,10 +251,13 @@ function untouched(slots: Int32Array, stored: Stored): boolean {
   return true;
 }
 
-/** Stored progress, or for a metric mission: target once done, else min(metric value, target). */
+/**
+ * Stored progress (a done mission's is its done flag's value), or for a metric mission: target once done,
+ * else min(metric value, target).
+ */
 function progressJson(m: MissionSlot, done: boolean, stored: Stored, metrics: Float64Array): string {
   if (m.metricIndex >= 0) return done ? m.targetJson : jsonNumber(Math.min(metrics[m.metricIndex], m.target));
-  const v = stored[m.progressSlot];
+  const v = stored[done ? m.doneSlot : m.progressSlot];
   return v === undefined ? "0" : jsonNumber(Number(v));
 }
 
