@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { percentiles } from "./percentiles.js";
 import { requiredInfoInteger } from "./redis-info.js";
 
 /** `used_memory` from INFO memory, in bytes. */
@@ -36,10 +37,7 @@ export async function profileHashSizes(redis: Redis, max = 500): Promise<Profile
   if (sample.length === 0) return { mean: 0, p90: 0, max: 0 };
   const pipe = redis.pipeline();
   for (const key of sample) pipe.call("MEMORY", "USAGE", key, "SAMPLES", "0");
-  const sizes = (await pipe.exec())!.map(([, bytes]) => Number(bytes)).sort((a, b) => a - b);
-  return {
-    mean: sizes.reduce((a, b) => a + b, 0) / sizes.length,
-    p90: sizes[Math.floor(0.9 * (sizes.length - 1))],
-    max: sizes[sizes.length - 1],
-  };
+  const sizes = (await pipe.exec())!.map(([, bytes]) => Number(bytes));
+  const { p90, max: largest } = percentiles(sizes);
+  return { mean: sizes.reduce((a, b) => a + b, 0) / sizes.length, p90, max: largest };
 }
